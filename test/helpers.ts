@@ -1,0 +1,50 @@
+/**
+ * Small helpers shared by the component specs: explicit providers like Environment creates,
+ * and readers for policy documents as they reach the mocks.
+ */
+import * as aws from "@pulumi/aws";
+import * as github from "@pulumi/github";
+import * as pulumi from "@pulumi/pulumi";
+import { Registration, resolve } from "./mocks";
+
+export function awsProvider(name: string, accountId: string, region = "us-west-2"): aws.Provider {
+    return new aws.Provider(name, { region, allowedAccountIds: [accountId] });
+}
+
+export function githubProvider(name: string, owner: string): github.Provider {
+    return new github.Provider(name, { owner });
+}
+
+/** The provider reference the mock monitor sees for resources using `p` (`urn::id`). */
+export async function providerReference(p: pulumi.ProviderResource): Promise<string> {
+    const [urn, id] = await Promise.all([resolve(p.urn), resolve(p.id)]);
+    return `${urn}::${id}`;
+}
+
+export interface Statement {
+    Sid?: string;
+    Effect: "Allow" | "Deny";
+    Action?: string | string[];
+    Resource?: string | string[];
+    Principal?: Record<string, string | string[]>;
+    Condition?: Record<string, Record<string, string | string[]>>;
+}
+export interface Document {
+    Version: string;
+    Statement: Statement[];
+}
+
+/** A policy input as registered: typed object or JSON text. */
+export function policyOf(r: Registration, key = "policy"): Document {
+    const v = r.inputs[key];
+    return (typeof v === "string" ? JSON.parse(v) : v) as Document;
+}
+
+export function list(v: string | string[] | undefined): string[] {
+    return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
+
+/** Resolves a pure function's document whose fields may be Inputs. */
+export async function plainDocument(doc: unknown): Promise<Document> {
+    return (await resolve(pulumi.output(doc))) as Document;
+}
