@@ -187,7 +187,8 @@ export class FakeDokployHttp {
       }
     }
     try {
-      const valid = validateInput(this.version, route, input);
+      // Validation coerces and strips in place: work on a copy so recorded bodies stay as sent.
+      const valid = validateInput(this.version, route, structuredClone(input));
       const handler = procedures[route.name];
       if (!handler) throw new ApiError("INTERNAL_SERVER_ERROR", `The fake Dokploy server does not implement ${route.name}`);
       const result = handler(this.ctx, valid);
