@@ -23,7 +23,7 @@ function asArray(value: unknown): unknown[] {
 class Client {
   constructor(readonly server: FakeDokploy, readonly key: string | null = server.apiKey) {}
 
-  async call(method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
+  async call(method: string, path: string, init: { body?: string | Uint8Array; headers?: Record<string, string> } = {}): Promise<Reply> {
     const headers: Record<string, string> = { ...(this.key ? { "x-api-key": this.key } : {}), ...init.headers };
     const res = await fetch(`${this.server.url}${path}`, { method, headers, body: init.body });
     const text = await res.text();
@@ -162,9 +162,11 @@ describe("fake Dokploy v0.25.6: transport, auth and routing", () => {
   });
 
   it("400s a POST without Content-Type: application/json with a Required issue per required field", async () => {
-    const reply = await client().call("POST", "/api/project.create", { body: JSON.stringify({ name: "no-content-type" }) });
+    const reply = await client().call("POST", "/api/project.create", { body: new TextEncoder().encode(JSON.stringify({ name: "no-content-type" })) });
     expect(reply.status).to.equal(400);
     expect(reply.json).to.deep.equal(invalid([required(["name"])]));
+    const text = await client().call("POST", "/api/project.create", { body: JSON.stringify({ name: "text" }), headers: { "content-type": "text/plain" } });
+    expect(text.json).to.deep.equal(invalid([required(["name"])]));
     const charset = await client().call("POST", "/api/project.create", { body: JSON.stringify({ name: "x" }), headers: { "content-type": "application/json; charset=utf-8" } });
     expect(charset.status).to.equal(200);
   });
@@ -605,5 +607,124 @@ describe("fake Dokploy: close()", () => {
     await c.get("project.all").catch((e: unknown) => { refused = e; });
     expect(refused).to.be.instanceOf(Error);
     await server.close(); // idempotent
+  });
+});
+
+describe("fake Dokploy v0.30.2 differences", () => {
+  const { client, server } = useServer({ version: "v0.30.2", deployDurationMs: 5 });
+
+  it("adds data to error bodies but keeps the key check's bare 401", async () => {
+    expect(await new Client(server(), "wrong").get("project.all")).to.deep.include({ status: 401, json: { message: "Unauthorized" } });
+    expect((await client().get("nope.nothing")).json).to.deep.equal({ message: "Not found", code: "NOT_FOUND", data: { code: "NOT_FOUND", httpStatus: 404, zodError: null } });
+    const missing = await client().get("application.one", { applicationId: "does-not-exist" });
+    expect(missing.json).to.deep.equal({ message: "Application not found", code: "NOT_FOUND", data: { code: "NOT_FOUND", httpStatus: 404, path: "application.one", zodError: null } });
+    const reply = await client().post("project.create", {});
+    expect(reply.json).to.deep.equal({
+      message: "Input validation failed", code: "BAD_REQUEST",
+      data: { code: "BAD_REQUEST", httpStatus: 400, path: "project.create", zodError: { formErrors: [], fieldErrors: { name: ["Invalid input: expected string, received undefined"] } } },
+      issues: [{ expected: "string", code: "invalid_type", path: ["name"], message: "Invalid input: expected string, received undefined" }],
+    });
+    expect((await client().call("POST", "/api/project.create", { body: "{", headers: { "content-type": "application/json" } })).text).to.equal("Invalid JSON");
+    expect((await client().get("settings.getDokployVersion")).json).to.equal("v0.30.2");
+    expect(await client().call("HEAD", "/api/x.y")).to.include({ status: 204, text: "" });
+  });
+
+  it("answers 415 without a JSON content type", async () => {
+    // a Uint8Array body makes fetch send no Content-Type at all (a string would be text/plain)
+    const none = await client().call("POST", "/api/project.create", { body: new TextEncoder().encode("{}") });
+    expect(none.status).to.equal(415);
+    expect(asRecord(none.json)).to.include({ message: "Missing content-type header", code: "UNSUPPORTED_MEDIA_TYPE" });
+    const text = await client().call("POST", "/api/project.create", { body: "{}", headers: { "content-type": "text/plain" } });
+    expect(asRecord(text.json)).to.include({ message: 'Unsupported content-type "text/plain', code: "UNSUPPORTED_MEDIA_TYPE" });
+  });
+
+  it("uses zod 4 issues: nonoptional, NaN for nested numbers, new unrecognized-key text, sizes", async () => {
+    const { applicationId } = await setup(client());
+    const save = await client().post("application.saveEnvironment", { applicationId, env: "A=1" });
+    expect(asRecord(save.json).issues).to.deep.equal(["buildArgs", "buildSecrets", "createEnvFile"].map((k) =>
+      ({ code: "invalid_type", expected: "nonoptional", path: [k], message: "Invalid input: expected nonoptional, received undefined" })));
+    const nullFile = await client().post("application.saveEnvironment", { applicationId, env: null, buildArgs: null, buildSecrets: null, createEnvFile: null });
+    expect(nullFile.status).to.equal(400);
+    expect((await client().post("application.saveEnvironment", { applicationId, env: "A=1", buildArgs: null, buildSecrets: null, createEnvFile: false })).text).to.equal("true");
+    const docker = await client().post("application.saveDockerProvider", { applicationId, dockerImage: "nginx" });
+    expect(asArray(asRecord(docker.json).issues).map((i) => asRecord(i).path)).to.deep.equal([["username"], ["password"], ["registryUrl"]]);
+    const swarm = await client().post("application.update", { applicationId, updateConfigSwarm: { Delay: 1 }, healthCheckSwarm: { Bogus: 1 } });
+    expect(asRecord(swarm.json).issues).to.deep.equal([
+      { code: "unrecognized_keys", keys: ["Bogus"], path: ["healthCheckSwarm"], message: 'Unrecognized key: "Bogus"' },
+      { expected: "number", code: "invalid_type", received: "NaN", path: ["updateConfigSwarm", "Parallelism"], message: "Invalid input: expected number, received NaN" },
+      { expected: "string", code: "invalid_type", path: ["updateConfigSwarm", "Order"], message: "Invalid input: expected string, received undefined" },
+    ]);
+    const host = await client().post("domain.create", { host: "", port: 70000, applicationId });
+    expect(asRecord(host.json).issues).to.deep.equal([
+      { origin: "string", code: "too_small", minimum: 1, inclusive: true, path: ["host"], message: "Add a hostname" },
+      { origin: "number", code: "too_big", maximum: 65535, inclusive: true, path: ["port"], message: "Port must be 65535 or below" },
+    ]);
+  });
+
+  it("coerces nested numbers and validates appName", async () => {
+    const { applicationId, environmentId } = await setup(client());
+    expect((await client().post("application.update", { applicationId, replicas: "2", updateConfigSwarm: { Parallelism: "1", Order: "start-first" } })).text).to.equal("true");
+    const app = await client().one("application.one", { applicationId });
+    expect(app).to.deep.include({ replicas: 2, updateConfigSwarm: { Parallelism: 1, Order: "start-first" } });
+    const domain = await client().ok("domain.create", { host: "n.example.test", port: "8080", applicationId });
+    expect(domain.port).to.equal(8080);
+    const spaced = await client().post("application.create", { name: "x", appName: "a b", environmentId });
+    expect(asArray(asRecord(spaced.json).issues)[0]).to.deep.include({ code: "invalid_format", message: "App name can only contain letters, numbers, dots, underscores and hyphens" });
+    expect(asArray(asRecord((await client().post("application.create", { name: "x", appName: "a".repeat(64), environmentId })).json).issues)[0]).to.include({ code: "too_big" });
+    expect((await client().ok("application.create", { name: "x", appName: "Peer_App.V2", environmentId })).appName).to.match(/^peer_app\.v2-[a-z0-9]{6}$/);
+  });
+
+  it("changes statuses and messages for unknown ids and production", async () => {
+    const { applicationId, projectId } = await setup(client());
+    const update = await client().post("application.update", { applicationId: "does-not-exist", description: "x" });
+    expect(update.status).to.equal(400);
+    expect(asRecord(update.json)).to.include({ message: "Error updating application", code: "BAD_REQUEST" });
+    expect((await client().post("application.update", { applicationId })).status).to.equal(500);
+    const domain = await client().post("domain.create", { host: "g.example.test", applicationId: "does-not-exist" });
+    expect(domain.status).to.equal(400);
+    expect(String(asRecord(domain.json).message)).to.match(/^Failed query: insert into "domain"/);
+    expect(await client().get("deployment.all", { applicationId: "nope" })).to.deep.include({ status: 200, json: [] });
+    expect(await client().get("domain.byApplicationId", { applicationId: "nope" })).to.deep.include({ status: 200, json: [] });
+    const production = await client().post("environment.create", { name: "production", projectId });
+    expect(asRecord(production.json).message).to.equal("You cannot create a environment with the name 'production'");
+    const environment = await client().post("environment.create", { name: "qa", projectId: "nope" });
+    expect(environment.status).to.equal(400);
+    expect(String(asRecord(environment.json).message)).to.match(/^Error creating the environment: Failed query/);
+  });
+
+  it("adds and trims fields as v0.30.2 does", async () => {
+    const c = client();
+    const created = await c.ok("project.create", { name: "p" });
+    expect(asRecord(created.environment).isDefault).to.equal(true);
+    const projectId = String(asRecord(created.project).projectId);
+    const environmentId = String(asRecord(created.environment).environmentId);
+    expect((await c.ok("environment.create", { name: "qa", projectId })).isDefault).to.equal(false);
+    const project = await c.one("project.one", { projectId });
+    expect(project.projectTags).to.deep.equal([]);
+    expect(asRecord(asArray(project.environments)[0]).libsql).to.deep.equal([]);
+    const listed = asRecord(asArray((await c.get("environment.byProjectId", { projectId })).json)[0]);
+    expect(listed).not.to.have.any.keys("createdAt", "env", "projectId");
+    expect(listed).to.include({ isDefault: true, name: "production" });
+    expect(await c.one("environment.one", { environmentId })).not.to.have.property("createdAt");
+    const app = await c.ok("application.create", { name: "a", environmentId });
+    expect(app).to.deep.include({ createEnvFile: true, dockerfile: "Dockerfile", railpackVersion: "0.15.4", networkIds: [], detachDokployNetwork: false, ulimitsSwarm: null, endpointSpecSwarm: null });
+    const applicationId = String(app.applicationId);
+    const one = await c.one("application.one", { applicationId });
+    expect(one).to.include({ buildRegistry: null, rollbackRegistry: null });
+    const domain = await c.ok("domain.create", { host: "d.example.test", applicationId });
+    expect(domain).to.deep.include({ customEntrypoint: null, middlewares: [], forwardAuthEnabled: false, enabled: true });
+    const domainOne = await c.one("domain.one", { domainId: String(domain.domainId) });
+    expect(domainOne.application).to.deep.equal({ applicationId, appName: app.appName, name: "a" });
+    await c.post("application.deploy", { applicationId });
+    const row = await waitFor(async () => {
+      const latest = await latestDeployment(c, applicationId);
+      return latest && latest.status !== "running" ? latest : undefined;
+    }, "the deployment to end");
+    expect(row).to.include({ status: "done", buildServerId: null });
+    // stopGracePeriodSwarm became a number in v0.29: settable and readable
+    expect((await c.post("application.update", { applicationId, stopGracePeriodSwarm: 1000 })).text).to.equal("true");
+    expect((await c.one("application.one", { applicationId })).stopGracePeriodSwarm).to.equal(1000);
+    // port.create requires publishMode and protocol since v0.29
+    expect((await c.post("port.create", { applicationId, publishedPort: 1, targetPort: 2 })).status).to.equal(400);
   });
 });
