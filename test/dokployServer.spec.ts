@@ -23,7 +23,7 @@ function asArray(value: unknown): unknown[] {
 class Client {
   constructor(readonly server: FakeDokploy, readonly key: string | null = server.apiKey) {}
 
-  async call(method: string, path: string, init: { body?: string | Uint8Array; headers?: Record<string, string> } = {}): Promise<Reply> {
+  async call(method: string, path: string, init: { body?: string | Blob; headers?: Record<string, string> } = {}): Promise<Reply> {
     const headers: Record<string, string> = { ...(this.key ? { "x-api-key": this.key } : {}), ...init.headers };
     const res = await fetch(`${this.server.url}${path}`, { method, headers, body: init.body });
     const text = await res.text();
@@ -162,7 +162,7 @@ describe("fake Dokploy v0.25.6: transport, auth and routing", () => {
   });
 
   it("400s a POST without Content-Type: application/json with a Required issue per required field", async () => {
-    const reply = await client().call("POST", "/api/project.create", { body: new TextEncoder().encode(JSON.stringify({ name: "no-content-type" })) });
+    const reply = await client().call("POST", "/api/project.create", { body: new Blob([JSON.stringify({ name: "no-content-type" })]) });
     expect(reply.status).to.equal(400);
     expect(reply.json).to.deep.equal(invalid([required(["name"])]));
     const text = await client().call("POST", "/api/project.create", { body: JSON.stringify({ name: "text" }), headers: { "content-type": "text/plain" } });
@@ -630,8 +630,8 @@ describe("fake Dokploy v0.30.2 differences", () => {
   });
 
   it("answers 415 without a JSON content type", async () => {
-    // a Uint8Array body makes fetch send no Content-Type at all (a string would be text/plain)
-    const none = await client().call("POST", "/api/project.create", { body: new TextEncoder().encode("{}") });
+    // a Blob without a type makes fetch send no Content-Type at all (a string would be text/plain)
+    const none = await client().call("POST", "/api/project.create", { body: new Blob(["{}"]) });
     expect(none.status).to.equal(415);
     expect(asRecord(none.json)).to.include({ message: "Missing content-type header", code: "UNSUPPORTED_MEDIA_TYPE" });
     const text = await client().call("POST", "/api/project.create", { body: "{}", headers: { "content-type": "text/plain" } });
