@@ -19,6 +19,8 @@ export class DeploymentWorker {
   private current: { job: DeployJob; deploymentId: string | undefined } | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
   private outcome: DeploymentOutcome | "hold" = "done";
+  /** The current job was started while the outcome was "hold": it waits for release(). */
+  private isHeld = false;
   private closed = false;
 
   constructor(
@@ -37,8 +39,6 @@ export class DeploymentWorker {
   release(outcome: DeploymentOutcome = "done"): void {
     if (this.current?.deploymentId !== undefined && this.isHeld) this.finish(outcome);
   }
-
-  private isHeld = false;
 
   enqueue(job: DeployJob): void {
     this.queue.push(job);
