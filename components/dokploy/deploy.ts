@@ -18,7 +18,10 @@ export interface DeployWaitOptions {
   readonly uncertainGraceMs: number;
 }
 
-const TERMINAL = new Set(["done", "error", "cancelled"]);
+/** A module-level Set would not survive serializeFunction (it becomes a plain object). */
+function isTerminal(status: string): boolean {
+  return status === "done" || status === "error" || status === "cancelled";
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -43,7 +46,7 @@ async function waitForNewRow(
     const rows = await client.deploymentAll(applicationId);
     last = rows.find((r) => !known.has(r.deploymentId));
     onPoll(last);
-    if (last && TERMINAL.has(last.status)) return last;
+    if (last && isTerminal(last.status)) return last;
     // v0.29+ answers [] for a deleted app instead of 404: ask `.one` now and then (404 throws).
     if (!last && rows.length === 0 && polls % 10 === 0) await client.applicationOne(applicationId);
   }
@@ -83,7 +86,7 @@ export async function deployAndWait(
         continue;
       }
     }
-    if (row === undefined || !TERMINAL.has(row.status)) {
+    if (row === undefined || !isTerminal(row.status)) {
       row = await waitForNewRow(client, app.applicationId, known, deadline, opts, track);
     }
     break;
@@ -97,7 +100,7 @@ export async function deployAndWait(
       details,
     );
   }
-  if (!TERMINAL.has(row.status)) {
+  if (!isTerminal(row.status)) {
     throw new DokployDeploymentError(
       `Dokploy deployment ${row.deploymentId} of ${app.appName} was still "${row.status}" after ${Math.round(opts.timeoutMs / 1000)} s (deployTimeoutSeconds)`,
       details, row.deploymentId, row.status,
