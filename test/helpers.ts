@@ -5,7 +5,8 @@
 import * as aws from "@pulumi/aws";
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import { Registration, resolve } from "./mocks";
+import { ProgramRun, Registration, resolve, runProgram } from "./mocks";
+import { secretKeysOf, stackEntries, StackName } from "./stacks";
 
 export function awsProvider(name: string, accountId: string, region = "us-west-2"): aws.Provider {
     return new aws.Provider(name, { region, allowedAccountIds: [accountId] });
@@ -47,4 +48,23 @@ export function list(v: string | string[] | undefined): string[] {
 /** Resolves a pure function's document whose fields may be Inputs. */
 export async function plainDocument(doc: unknown): Promise<Document> {
     return (await resolve(pulumi.output(doc))) as Document;
+}
+
+/** Runs index.ts as a complete, valid stack (committed values + completions + sentinel secrets). */
+export async function runStack(stack: StackName, overrides: Record<string, string> = {}): Promise<ProgramRun> {
+    const entries = stackEntries(stack, overrides);
+    return runProgram(stack, entries, secretKeysOf(entries));
+}
+
+/** Every statement of every IAM/S3 policy registered in a run, with where it came from. */
+export function allStatements(registrations: readonly Registration[]): { from: string; statement: Statement }[] {
+    const out: { from: string; statement: Statement }[] = [];
+    for (const r of registrations) {
+        for (const key of ["policy", "assumeRolePolicy"]) {
+            if (!r.type.startsWith("aws:iam/") && !r.type.startsWith("aws:s3/")) continue;
+            if (r.inputs[key] === undefined) continue;
+            for (const s of policyOf(r, key).Statement) out.push({ from: `${r.name}.${key}`, statement: s });
+        }
+    }
+    return out;
 }

@@ -306,7 +306,11 @@ export async function runProgram(stack: string, configEntries: Record<string, st
     const outputs: Record<string, unknown> = {};
     const secretOutputs: string[] = [];
     for (const [key, value] of Object.entries(exported)) {
-        if (!pulumi.Output.isInstance(value)) continue;
+        if (key === "__esModule" || typeof value === "function") continue;
+        if (!pulumi.Output.isInstance(value)) {
+            outputs[key] = value;
+            continue;
+        }
         outputs[key] = await resolve(value);
         if (await pulumi.isSecret(value)) secretOutputs.push(key);
     }

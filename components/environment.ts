@@ -1,0 +1,183 @@
+/**
+ * Environment: one whole environment (dev, qa or prod) from its validated config. It owns the
+ * explicit providers (so no resource can fall back to ambient credentials or another account)
+ * and turns each config Secret into a Pulumi secret exactly once, here.
+ */
+import * as aws from "@pulumi/aws";
+import * as command from "@pulumi/command";
+import * as github from "@pulumi/github";
+import * as pulumi from "@pulumi/pulumi";
+import { AssetsBucket } from "./assetsBucket";
+import { CiSecrets } from "./ciSecrets";
+import { ENVIRONMENT_LABELS, PROJECT, StackConfig } from "./config";
+import { DokployHost } from "./dokployHost";
+import { GithubOidc } from "./githubOidc";
+import { ImageRegistry } from "./registry";
+import { RuntimeAccess } from "./runtimeAccess";
+
+/** What the Dokploy application contributes once it exists (see EnvironmentArgs). */
+export interface DeployedApplication {
+    readonly applicationId: pulumi.Input<string>;
+    readonly url: pulumi.Input<string>;
+}
+
+export interface EnvironmentArgs {
+    /** The validated stack config (plain data: it decides which resources exist). */
+    readonly config: StackConfig;
+    /**
+     * Seam for the Dokploy application (components/dokploy/application.ts, in progress): its id
+     * and URL feed DOKPLOY_<ENV>_APP_ID / _APP_URL. Until it is wired these stay empty / the domain.
+     */
+    readonly application?: DeployedApplication;
+}
+
+/** The app container's environment: config.appEnv first, so it cannot override what the stack owns. */
+export function appEnvironment(c: StackConfig, values: {
+    bucketName: string; accessKeyId: string; secretAccessKey: string; databaseUrl: string; clerkSecretKey: string;
+}): Record<string, string> {
+    return {
+        ...c.appEnv,
+        NODE_ENV: "production",
+        PORT: String(c.port),
+        DATABASE_URL: values.databaseUrl,
+        NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: c.clerk.publishableKey,
+        CLERK_SECRET_KEY: values.clerkSecretKey,
+        AWS_REGION: c.aws.region,
+        S3_BUCKET_NAME: values.bucketName,
+        AWS_ACCESS_KEY_ID: values.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: values.secretAccessKey,
+    };
+}
+
+export class Environment extends pulumi.ComponentResource {
+    public readonly awsProvider: aws.Provider;
+    public readonly githubProvider: github.Provider;
+    public readonly registry: ImageRegistry;
+    public readonly assets: AssetsBucket;
+    public readonly oidc: GithubOidc;
+    public readonly runtime: RuntimeAccess;
+    public readonly dokployHost: DokployHost;
+    public readonly ciSecrets: CiSecrets;
+    /** The account the AWS credentials actually reach (the provider refuses any other). */
+    public readonly accountId: pulumi.Output<string>;
+    /** The image the app runs: config.image, or `<repositoryUrl>:<imageTag>`. */
+    public readonly image: pulumi.Output<string>;
+    /** The app container's environment variables, a Pulumi secret. */
+    public readonly appEnv: pulumi.Output<Record<string, string>>;
+    public readonly appUrl: pulumi.Output<string>;
+    public readonly healthUrl: pulumi.Output<string>;
+
+    constructor(name: string, args: EnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("nextstack:env:Environment", name, {}, opts);
+        const c = args.config;
+        const env = c.environment;
+        const prod = env === "prod";
+        const label = ENVIRONMENT_LABELS[env];
+        const tags = { project: PROJECT, environment: env, "managed-by": "pulumi" };
+
+        // The one place config secrets become Pulumi secrets.
+        const secret = {
+            dokployApiToken: pulumi.secret(c.dokploy.apiToken.reveal()),
+            sshPrivateKey: pulumi.secret(c.ssh.privateKey.reveal()),
+            clerkSecretKey: pulumi.secret(c.clerk.secretKey.reveal()),
+            databaseUrl: pulumi.secret(c.databaseUrl.reveal()),
+            githubToken: c.githubToken ? pulumi.secret(c.githubToken.reveal()) : undefined,
+        };
+
+        this.awsProvider = new aws.Provider(`${name}-aws`, {
+            region: c.aws.region as aws.Region,
+            allowedAccountIds: [c.aws.accountId],
+        }, { parent: this });
+        this.githubProvider = new github.Provider(`${name}-github`, {
+            owner: c.appRepository.owner,
+            ...(secret.githubToken ? { token: secret.githubToken } : {}),
+        }, { parent: this });
+        const commandProvider = new command.Provider(`${name}-command`, {}, { parent: this });
+        const onAws = { parent: this, providers: [this.awsProvider] };
+
+        this.registry = new ImageRegistry(`${name}-registry`, {
+            repositoryName: `${c.appName}-${env}`,
+            untaggedExpiryDays: c.ecr.untaggedExpiryDays,
+            keepVersionImages: c.ecr.keepVersionImages,
+            forceDelete: c.ecr.forceDelete && !prod,
+            protect: prod,
+            tags,
+        }, onAws);
+
+        this.assets = new AssetsBucket(`${name}-assets`, {
+            bucketName: c.bucket.name,
+            corsOrigins: [...c.bucket.corsOrigins],
+            forceDestroy: !prod,
+            protect: prod,
+            tags,
+        }, onAws);
+
+        this.oidc = new GithubOidc(`${name}-oidc`, {
+            createProvider: c.oidcProvider.create,
+            accountId: c.aws.accountId,
+            pushRoleName: `GitHubActionsECRPush-${label.title}`,
+            previewRoleName: `GitHubActionsPulumiPreview-${label.title}`,
+            pushSubjects: [...c.oidcSubjects],
+            infraRepository: c.infraRepository.fullName,
+            repositoryArn: this.registry.arn,
+            bucketArn: this.assets.arn,
+            runtimeUserName: c.runtimeUser.name,
+            tags,
+        }, onAws);
+
+        this.runtime = new RuntimeAccess(`${name}-runtime`, {
+            userName: c.runtimeUser.name,
+            ...(c.runtimeUser.exists ? { importExistingUser: c.runtimeUser.name } : {}),
+            bucketArn: this.assets.arn,
+            repositoryArn: this.registry.arn,
+            accessKeys: c.runtimeUser.accessKeys,
+            activeKey: c.runtimeUser.activeKey,
+            tags,
+        }, onAws);
+
+        this.dokployHost = new DokployHost(`${name}-dokploy-host`, {
+            host: c.ssh.host,
+            port: c.ssh.port,
+            user: c.ssh.user,
+            privateKey: secret.sshPrivateKey,
+            hostKey: c.ssh.hostKey,
+            profile: `${PROJECT}-${env}-ecr`,
+            region: c.aws.region,
+            registryHost: this.registry.repositoryUrl.apply((url) => url.split("/")[0]),
+            accessKeyId: this.runtime.activeAccessKeyId,
+            secretAccessKey: this.runtime.activeSecretAccessKey,
+        }, { parent: this, providers: [commandProvider] });
+
+        this.accountId = aws.getCallerIdentityOutput({}, { parent: this, provider: this.awsProvider }).accountId;
+        this.image = c.image ? pulumi.output(c.image) : pulumi.interpolate`${this.registry.repositoryUrl}:${c.imageTag}`;
+        this.appEnv = pulumi.secret(pulumi.all([
+            this.assets.bucketName, this.runtime.activeAccessKeyId, this.runtime.activeSecretAccessKey,
+            secret.databaseUrl, secret.clerkSecretKey,
+        ]).apply(([bucketName, accessKeyId, secretAccessKey, databaseUrl, clerkSecretKey]) =>
+            appEnvironment(c, { bucketName, accessKeyId, secretAccessKey, databaseUrl, clerkSecretKey })));
+
+        const app = args.application;
+        this.appUrl = pulumi.output(app?.url ?? `https://${c.domain}`);
+        this.healthUrl = pulumi.interpolate`${this.appUrl}${c.healthPath}`;
+
+        this.ciSecrets = new CiSecrets(`${name}-ci-secrets`, {
+            environment: env,
+            repository: c.appRepository.name,
+            awsOidcRoleArn: this.oidc.pushRoleArn,
+            dokployUrl: c.dokploy.url,
+            dokployToken: secret.dokployApiToken,
+            dokployAppId: app?.applicationId ?? "",
+            dokployAppUrl: this.appUrl,
+            clerkPublishableKey: c.clerk.publishableKey,
+            clerkSecretKey: secret.clerkSecretKey,
+            prodReviewers: c.prodReviewers,
+        }, { parent: this, providers: [this.githubProvider] });
+
+        this.registerOutputs({
+            accountId: this.accountId,
+            image: this.image,
+            appUrl: this.appUrl,
+            healthUrl: this.healthUrl,
+        });
+    }
+}
