@@ -1,0 +1,126 @@
+/**
+ * An in-memory PromotionEngine: stacks, config and outputs in maps, every call logged.
+ * Tests script it (which stacks exist, what a preview shows, when `up` fails or blocks) and the
+ * deployed app is whatever `appFor` says, usually a loopback server from test/support/loopback.ts.
+ */
+import { EnvironmentName } from "../../components/config";
+import {
+    PreviewResult, PromotionEngine, ResourceChange, RunOptions, StackOutputs, UpResult,
+} from "../../automation/engine";
+import { CliMissingError, StackLockedError } from "../../automation/errors";
+
+export interface MemoryEngineOptions {
+    /** The CLI version, or the error cliVersion() throws. */
+    cli?: string | Error;
+    stacks?: EnvironmentName[];
+    /** Outputs after an update of `env` to `version`. */
+    appFor?: (env: EnvironmentName, version: string) => StackOutputs;
+}
+
+export class MemoryEngine implements PromotionEngine {
+    readonly calls: string[] = [];
+    cli: string | Error;
+    readonly stacks: Set<EnvironmentName>;
+    readonly config = new Map<EnvironmentName, Map<string, string>>();
+    readonly deployed = new Map<EnvironmentName, StackOutputs>();
+    /** Extra preview steps per environment (replacements, deletions…). */
+    readonly previewChanges = new Map<EnvironmentName, ResourceChange[]>();
+    /** Makes `up` of this environment throw (once), after it started. */
+    failNextUp?: { env: EnvironmentName; error: Error };
+    /** Runs at the start of every `up` (tests inspect records here, or block until aborted). */
+    onUp?: (env: EnvironmentName, version: string, opts: RunOptions) => Promise<void> | void;
+    locked = new Set<EnvironmentName>();
+    appFor: (env: EnvironmentName, version: string) => StackOutputs;
+    /** Time spent inside engine calls, so the bench can subtract it. */
+    engineMs = 0;
+
+    constructor(o: MemoryEngineOptions = {}) {
+        this.cli = o.cli ?? "3.276.0";
+        this.stacks = new Set(o.stacks ?? ["dev", "qa", "prod"]);
+        this.appFor = o.appFor ?? ((env, version) => ({ environment: env, imageTag: version, deploymentStatus: "done" }));
+        for (const env of this.stacks) this.config.set(env, new Map([["imageTag", "latest"]]));
+    }
+
+    private async timed<T>(call: string, run: () => Promise<T> | T): Promise<T> {
+        this.calls.push(call);
+        const started = performance.now();
+        try {
+            return await run();
+        } finally {
+            this.engineMs += performance.now() - started;
+        }
+    }
+
+    private version(env: EnvironmentName): string {
+        return this.config.get(env)?.get("imageTag") ?? "latest";
+    }
+
+    cliVersion(): Promise<string> {
+        return this.timed("cliVersion", () => {
+            if (this.cli instanceof Error) throw this.cli;
+            return this.cli;
+        });
+    }
+
+    stackExists(env: EnvironmentName): Promise<boolean> {
+        return this.timed(`stackExists ${env}`, () => this.stacks.has(env));
+    }
+
+    preview(env: EnvironmentName): Promise<PreviewResult> {
+        return this.timed(`preview ${env} ${this.version(env)}`, () => {
+            const changes: ResourceChange[] = [
+                ...(this.deployed.get(env)?.imageTag === this.version(env) ? [] : [{ urn: `urn:pulumi:${env}::nextstack::nextstack:dokploy:Application::app`, type: "pulumi-nodejs:dynamic:Resource", op: "update" as const }]),
+                ...(this.previewChanges.get(env) ?? []),
+            ];
+            const changeSummary: Record<string, number> = { same: 20 };
+            for (const c of changes) changeSummary[c.op] = (changeSummary[c.op] ?? 0) + 1;
+            return { changeSummary, changes };
+        });
+    }
+
+    up(env: EnvironmentName, opts: RunOptions): Promise<UpResult> {
+        const version = this.version(env);
+        return this.timed(`up ${env} ${version}`, async () => {
+            if (this.locked.has(env)) throw new StackLockedError(env);
+            await this.onUp?.(env, version, opts);
+            if (opts.signal?.aborted) throw new Error("update cancelled (SIGINT)");
+            if (this.failNextUp?.env === env) {
+                const { error } = this.failNextUp;
+                this.failNextUp = undefined;
+                throw error;
+            }
+            opts.onOutput?.(`Updating (${env})\n    ~ app update [imageTag: ${version}]\n`);
+            const outputs = this.appFor(env, version);
+            this.deployed.set(env, outputs);
+            return { outputs };
+        });
+    }
+
+    outputs(env: EnvironmentName): Promise<StackOutputs> {
+        return this.timed(`outputs ${env}`, () => this.deployed.get(env) ?? {});
+    }
+
+    getConfig(env: EnvironmentName, key: string): Promise<string | undefined> {
+        return this.timed(`getConfig ${env} ${key}`, () => this.config.get(env)?.get(key));
+    }
+
+    setConfig(env: EnvironmentName, key: string, value: string): Promise<void> {
+        return this.timed(`setConfig ${env} ${key}=${value}`, () => {
+            if (!this.config.has(env)) this.config.set(env, new Map());
+            this.config.get(env)?.set(key, value);
+        });
+    }
+
+    cancel(env: EnvironmentName): Promise<void> {
+        return this.timed(`cancel ${env}`, () => {
+            this.locked.delete(env);
+        });
+    }
+
+    /** The calls that changed something (setConfig, up), for order assertions. */
+    get writes(): string[] {
+        return this.calls.filter((c) => c.startsWith("up ") || c.startsWith("setConfig "));
+    }
+}
+
+export const NO_CLI = () => new CliMissingError("spawn pulumi ENOENT");
