@@ -26,7 +26,9 @@ export async function probeOnce(url: string, timeoutMs: number, signal?: AbortSi
         await res.body?.cancel();
         return { status: res.status };
     } catch (err) {
-        const cause = (err as { cause?: { code?: string } }).cause?.code;
+        // fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, "bad port"…) is in the cause.
+        const c = (err as { cause?: { code?: unknown; message?: unknown } }).cause;
+        const cause = typeof c?.code === "string" ? c.code : typeof c?.message === "string" ? c.message : undefined;
         const name = (err as { name?: string }).name;
         return { error: name === "TimeoutError" ? `no answer within ${Math.ceil(timeoutMs)} ms` : cause ?? (err instanceof Error ? err.message : String(err)) };
     }
