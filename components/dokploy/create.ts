@@ -82,7 +82,7 @@ export async function createApplication(
     if (spec.deployPolicy === "onChange") {
       const opts = deployOptions(spec.deployTimeoutSeconds, tuning);
       try {
-        const row = await deployAndWait(client, app, "deploy", opts);
+        const row = await deployAndWait(client, app, "deploy", opts, new Set<string>());
         state = { ...state, lastDeploymentId: row.deploymentId, lastDeploymentStatus: row.status };
       } catch (err) {
         const e = err as { deploymentId?: string; deploymentStatus?: string };

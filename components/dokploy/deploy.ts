@@ -62,10 +62,11 @@ export async function deployAndWait(
   app: { readonly applicationId: string; readonly appName: string },
   kind: "deploy" | "redeploy",
   opts: DeployWaitOptions,
+  knownIds?: ReadonlySet<string>,
 ): Promise<DokployDeployment> {
   const deadline = Date.now() + opts.timeoutMs;
-  const before = await client.deploymentAll(app.applicationId);
-  const known = new Set(before.map((r) => r.deploymentId));
+  // `knownIds` lets a create skip the snapshot: a new application has no deployments yet.
+  const known = knownIds ?? new Set((await client.deploymentAll(app.applicationId)).map((r) => r.deploymentId));
   let seen: DokployDeployment | undefined;
   const track = (row: DokployDeployment | undefined): void => {
     if (row) seen = row;
