@@ -10,25 +10,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { AssetsBucket } from "./assetsBucket";
 import { CiSecrets } from "./ciSecrets";
 import { ENVIRONMENT_LABELS, PROJECT, StackConfig } from "./config";
+import { DokployApplication } from "./dokploy/application";
 import { DokployHost } from "./dokployHost";
 import { GithubOidc } from "./githubOidc";
 import { ImageRegistry } from "./registry";
 import { RuntimeAccess } from "./runtimeAccess";
 
-/** What the Dokploy application contributes once it exists (see EnvironmentArgs). */
-export interface DeployedApplication {
-    readonly applicationId: pulumi.Input<string>;
-    readonly url: pulumi.Input<string>;
-}
-
 export interface EnvironmentArgs {
     /** The validated stack config (plain data: it decides which resources exist). */
     readonly config: StackConfig;
-    /**
-     * Seam for the Dokploy application (components/dokploy/application.ts, in progress): its id
-     * and URL feed DOKPLOY_<ENV>_APP_ID / _APP_URL. Until it is wired these stay empty / the domain.
-     */
-    readonly application?: DeployedApplication;
 }
 
 /** The app container's environment: config.appEnv first, so it cannot override what the stack owns. */
@@ -58,6 +48,7 @@ export class Environment extends pulumi.ComponentResource {
     public readonly runtime: RuntimeAccess;
     public readonly dokployHost: DokployHost;
     public readonly ciSecrets: CiSecrets;
+    public readonly application: DokployApplication;
     /** The account the AWS credentials actually reach (the provider refuses any other). */
     public readonly accountId: pulumi.Output<string>;
     /** The image the app runs: config.image, or `<repositoryUrl>:<imageTag>`. */
@@ -156,8 +147,21 @@ export class Environment extends pulumi.ComponentResource {
         ]).apply(([bucketName, accessKeyId, secretAccessKey, databaseUrl, clerkSecretKey]) =>
             appEnvironment(c, { bucketName, accessKeyId, secretAccessKey, databaseUrl, clerkSecretKey })));
 
-        const app = args.application;
-        this.appUrl = pulumi.output(app?.url ?? `https://${c.domain}`);
+        // The host must be logged in to ECR before Dokploy pulls the image.
+        this.application = new DokployApplication(`${name}-app`, {
+            serverUrl: c.dokploy.url,
+            projectName: c.dokploy.projectName,
+            environmentName: c.dokploy.environmentName,
+            name: c.appName,
+            // The default prefix, given explicitly: application.ts seeds the `appName` output only when it is an input.
+            appName: c.appName,
+            dockerImage: this.image,
+            env: this.appEnv,
+            replicas: c.replicas,
+            healthCheck: { path: c.healthPath, port: c.port },
+            domain: { host: c.domain, port: c.port, https: true },
+        }, { parent: this, dependsOn: [this.dokployHost] });
+        this.appUrl = this.application.url.apply((url) => url ?? `https://${c.domain}`);
         this.healthUrl = pulumi.interpolate`${this.appUrl}${c.healthPath}`;
 
         this.ciSecrets = new CiSecrets(`${name}-ci-secrets`, {
@@ -166,7 +170,7 @@ export class Environment extends pulumi.ComponentResource {
             awsOidcRoleArn: this.oidc.pushRoleArn,
             dokployUrl: c.dokploy.url,
             dokployToken: secret.dokployApiToken,
-            dokployAppId: app?.applicationId ?? "",
+            dokployAppId: this.application.applicationId,
             dokployAppUrl: this.appUrl,
             clerkPublishableKey: c.clerk.publishableKey,
             clerkSecretKey: secret.clerkSecretKey,

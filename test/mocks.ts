@@ -63,6 +63,8 @@ export interface Registration {
     readonly inputs: Record<string, unknown>;
     /** Top-level inputs that are (or contain) a Pulumi secret. */
     readonly secretInputs: ReadonlySet<string>;
+    /** URNs this resource depends on (dependsOn and inputs). */
+    readonly dependencies: readonly string[];
     readonly options: ResourceOptionsSeen;
 }
 
@@ -93,6 +95,7 @@ interface RegisterRequest {
     getAdditionalsecretoutputsList(): string[];
     getIgnorechangesList(): string[];
     getImportid(): string;
+    getDependenciesList(): string[];
 }
 interface MonitorPrototype {
     registerResource(this: MonitorInstance, req: RegisterRequest, callback: unknown): Promise<void>;
@@ -131,6 +134,7 @@ mockModule.MockMonitor.prototype.registerResource = async function (this: Monito
         custom: req.getCustom(),
         inputs,
         secretInputs,
+        dependencies: req.getDependenciesList(),
         options: {
             protect: req.getProtect() === true,
             retainOnDelete: req.getRetainondelete() === true,
@@ -186,7 +190,7 @@ function computed(args: pulumi.runtime.MockResourceArgs): { id: string; state: R
         default:
             if (args.type.startsWith("pulumi-nodejs:dynamic")) {
                 const host = str((inputs.domain as Record<string, unknown> | undefined)?.host);
-                return { id: `${args.name}-id`, state: { applicationId: `app-${args.name}`, appName: `${str(inputs.name)}-mock`, url: `https://${host}`, lastDeploymentStatus: "done", lastDeploymentId: `deploy-${args.name}` } };
+                return { id: `${args.name}-id`, state: { applicationId: `app-${args.name}`, appName: `${str(inputs.appName) || str(inputs.name)}-x7k2p9`, url: `https://${host}`, lastDeploymentStatus: "done", lastDeploymentId: `deploy-${args.name}` } };
             }
             return { id: `${args.name}-id`, state: {} };
     }
