@@ -46,7 +46,7 @@ const positive = (v: string): number => {
 };
 
 export function promoteCommand(): Command {
-    return new Command("promote")
+    return new Command("npm run promote --")
         .description("Promote the same image dev → qa → prod: readiness, preview, gate, update, verification, durable record.")
         .option("--plan", "offline: print the plan and each environment's readiness from the committed stack configs", false)
         .option("--dry-run", "preview only: no update, no record", false)
