@@ -105,6 +105,11 @@ export async function assertReady(args: {
 }): Promise<void> {
     const { env, version } = args;
     if (!args.config.ok) throw configError(args.config);
+    if (args.config.config?.image) {
+        // `image` overrides <repository>:<imageTag>, so setting imageTag would deploy nothing new.
+        throw new PromotionError(`${env} is not ready: Pulumi.${env}.yaml sets \`image\` (${args.config.config.image}), which overrides imageTag, so promotion cannot carry the version.`,
+            `pulumi config rm image -s ${env}`);
+    }
     await args.cli.version();
     if (!(await args.engine.stackExists(env))) throw new StackMissingError(env);
     const previous = previousEnvironment(env);

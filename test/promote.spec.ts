@@ -4,7 +4,7 @@
  * first failure, resuming, rollback, and every option.
  */
 import { expect } from "chai";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { Harness, harness } from "./support/promoteHarness";
 import { NO_CLI } from "./support/memoryEngine";
@@ -185,6 +185,15 @@ describe("promote: failures, resume and rollback", () => {
         expect(r.results.map((x) => `${x.env} ${x.status}`)).to.deep.equal(["dev verified", "qa failed"]);
         expect(r.output).to.include('Stack "qa" does not exist');
         expect(r.output).to.include("Next: pulumi stack init qa");
+    });
+
+    it("refuses an environment whose config pins `image`, which would ignore the promoted imageTag", async () => {
+        const file = path.join(h.projectDir, "Pulumi.qa.yaml");
+        await writeFile(file, `${await readFile(file, "utf8")}  nextstack:image: 123456789012.dkr.ecr.us-west-2.amazonaws.com/app:v0\n`);
+        const r = await h.run(["--yes", "--image-tag", "v1"]);
+        expect(r.results.map((x) => `${x.env} ${x.status}`)).to.deep.equal(["dev verified", "qa failed"]);
+        expect(r.output).to.include("Pulumi.qa.yaml sets `image`");
+        expect(r.output).to.include("Next: pulumi config rm image -s qa");
     });
 
     it("explains a missing Pulumi CLI, a CLI that is too old, and a locked stack", async () => {
