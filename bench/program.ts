@@ -18,9 +18,9 @@ function stats(samples: readonly number[]): string {
 
 export async function runProgramBench(): Promise<void> {
     // Loaded here, not at the top: importing the mocks installs them process-wide.
-    const mocks = await import("../test/mocks");
-    const stacks = await import("../test/stacks");
-    const { Environment } = await import("../components/environment");
+    const mocks = await import("../test/mocks.js");
+    const stacks = await import("../test/stacks.js");
+    const { Environment } = await import("../components/environment.js");
     const pulumi = await import("@pulumi/pulumi");
 
     const run = (stack: "dev" | "qa" | "prod") => {
