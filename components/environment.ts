@@ -153,7 +153,7 @@ export class Environment extends pulumi.ComponentResource {
             projectName: c.dokploy.projectName,
             environmentName: c.dokploy.environmentName,
             name: c.appName,
-            // The default prefix, given explicitly: application.ts seeds the `appName` output only when it is an input.
+            // Swarm service name prefix; Dokploy appends a random 6-character suffix.
             appName: c.appName,
             dockerImage: this.image,
             env: this.appEnv,

@@ -100,6 +100,8 @@ export function applicationProps(args: DokployApplicationArgs): Record<string, u
   return {
     ...args,
     env: args.env === undefined ? undefined : pulumi.secret(args.env),
+    // Seeded even when not given: the output appName (with Dokploy's suffix) is always set.
+    appName: args.appName,
     applicationId: undefined,
     projectId: undefined,
     environmentId: undefined,
