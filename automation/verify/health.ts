@@ -18,7 +18,7 @@ export type HealthResult =
     | { readonly ok: false; readonly attempts: number; readonly elapsedMs: number; readonly last: string };
 
 /** One GET; resolves to the HTTP status or a one-line reason. Never throws. */
-export async function probeOnce(url: string, timeoutMs: number, signal?: AbortSignal): Promise<{ status?: number; error?: string }> {
+export async function probeOnce(url: string, timeoutMs: number, signal?: AbortSignal): Promise<{ status?: number; error?: string; timedOut?: boolean }> {
     const signals = [AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs))), ...(signal ? [signal] : [])];
     try {
         // redirect: "manual" so a redirect to a login or error page is not mistaken for health.
@@ -30,7 +30,8 @@ export async function probeOnce(url: string, timeoutMs: number, signal?: AbortSi
         const c = (err as { cause?: { code?: unknown; message?: unknown } }).cause;
         const cause = typeof c?.code === "string" ? c.code : typeof c?.message === "string" ? c.message : undefined;
         const name = (err as { name?: string }).name;
-        return { error: name === "TimeoutError" ? `no answer within ${Math.ceil(timeoutMs)} ms` : cause ?? (err instanceof Error ? err.message : String(err)) };
+        if (name === "TimeoutError") return { error: `no answer within ${Math.ceil(timeoutMs)} ms`, timedOut: true };
+        return { error: cause ?? (err instanceof Error ? err.message : String(err)) };
     }
 }
 
@@ -58,9 +59,12 @@ export async function waitForHealthy(url: string, opts: HealthOptions): Promise<
         const remaining = deadline - performance.now();
         if (remaining <= 0 || opts.signal?.aborted) break;
         attempts++;
-        const r = await probeOnce(url, Math.max(1, Math.min(opts.requestTimeoutMs ?? 5000, remaining)), opts.signal);
+        const requestTimeout = opts.requestTimeoutMs ?? 5000;
+        const r = await probeOnce(url, Math.max(1, Math.min(requestTimeout, remaining)), opts.signal);
         if (r.status === 200) return { ok: true, attempts, elapsedMs: performance.now() - started };
-        last = r.status !== undefined ? `HTTP ${r.status}` : r.error ?? "no answer";
+        // An attempt cut short by the deadline says nothing new about the app: keep the last real answer.
+        const clippedByDeadline = r.timedOut === true && remaining < requestTimeout && attempts > 1;
+        if (!clippedByDeadline) last = r.status !== undefined ? `HTTP ${r.status}` : r.error ?? "no answer";
         await pause(Math.min(interval, Math.max(0, deadline - performance.now())), opts.signal);
     }
     return { ok: false, attempts, elapsedMs: performance.now() - started, last: opts.signal?.aborted ? "interrupted" : last };
