@@ -43,7 +43,13 @@ function safeGet(config: ConfigLike, key: string): string | undefined {
 /** Called from `configure()`: remembers the config token for this provider process. */
 export function rememberConfiguredToken(config: ConfigLike | undefined): void {
   const s = slot();
-  s.token = config ? (safeGet(config, TOKEN_CONFIG_KEY) ?? safeGet(config, TOKEN_CONFIG_ALT_KEY)) : undefined;
+  s.token = undefined;
+  if (!config) return;
+  // The bare key resolves in whatever project runs the provider (a harness or a renamed project).
+  for (const key of [TOKEN_CONFIG_KEY, "dokployApiToken", TOKEN_CONFIG_ALT_KEY, "dokploy:apiKey", "dokploy:token"]) {
+    s.token = safeGet(config, key);
+    if (s.token) return;
+  }
 }
 
 /** Forgets the configured token (tests). */
@@ -55,7 +61,7 @@ export function forgetConfiguredToken(): void {
 export function resolveToken(): string {
   const fromConfig = slot().token;
   if (fromConfig) return fromConfig;
-  for (const name of ["DOKPLOY_API_TOKEN", "DOKPLOY_API_KEY"]) {
+  for (const name of ["DOKPLOY_API_TOKEN", "DOKPLOY_API_KEY", "DOKPLOY_TOKEN"]) {
     const v = process.env[name];
     if (v && v.trim().length > 0) return v.trim();
   }
