@@ -180,7 +180,7 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
       srv.deployments.setOutcome("error");
       const inputs = await checked(p, appArgs(srv.url));
       const err = await rejection(p.create(inputs));
-      expect(err.message).to.match(/ended with status "error"/);
+      expect(err.message).to.match(/ended with status "error".*log on the server: \/etc\/dokploy\/logs\//);
       const props = err.properties as Obj;
       expect(props.lastDeploymentStatus).to.equal("error");
       srv.deployments.setOutcome("done");

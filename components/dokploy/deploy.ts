@@ -108,7 +108,8 @@ export async function deployAndWait(
     );
   }
   if (row.status !== "done") {
-    const why = row.errorMessage ? `: ${row.errorMessage}` : " (Dokploy gave no message; see the deployment log in the Dokploy UI)";
+    const log = row.logPath ? ` (log on the server: ${row.logPath})` : "";
+    const why = row.errorMessage ? `: ${row.errorMessage}${log}` : `; Dokploy gave no message: see the deployment log in the Dokploy UI${log}`;
     throw new DokployDeploymentError(
       `Dokploy deployment ${row.deploymentId} of ${app.appName} ended with status "${row.status}"${why}`,
       details, row.deploymentId, row.status,

@@ -19,6 +19,8 @@ export interface DokployDeployment {
   readonly status: string;
   readonly createdAt: string;
   readonly errorMessage: string | null;
+  /** The job's log file on the Dokploy server; the reason for a failure is there when errorMessage is null. */
+  readonly logPath?: string | null;
 }
 
 export interface DokployApplicationRow {
@@ -106,6 +108,7 @@ export function parseDeployment(v: unknown, procedure: string): DokployDeploymen
     status: typeof o.status === "string" ? o.status : "unknown",
     createdAt: typeof o.createdAt === "string" ? o.createdAt : "",
     errorMessage: optString(o.errorMessage),
+    logPath: optString(o.logPath),
   };
 }
 
