@@ -139,7 +139,9 @@ export class Environment extends pulumi.ComponentResource {
             secretAccessKey: this.runtime.activeSecretAccessKey,
         }, { parent: this, providers: [commandProvider] });
 
-        this.accountId = aws.getCallerIdentityOutput({}, { parent: this, provider: this.awsProvider }).accountId;
+        // The configured account: the provider's allowedAccountIds already refuses any other, and
+        // no invoke is needed (an unanswered invoke would leave this output pending forever).
+        this.accountId = pulumi.output(c.aws.accountId);
         this.image = c.image ? pulumi.output(c.image) : pulumi.interpolate`${this.registry.repositoryUrl}:${c.imageTag}`;
         this.appEnv = pulumi.secret(pulumi.all([
             this.assets.bucketName, this.runtime.activeAccessKeyId, this.runtime.activeSecretAccessKey,

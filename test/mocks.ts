@@ -216,8 +216,6 @@ const mocks: pulumi.runtime.Mocks = {
                 const url = str(inputs.url);
                 return { arn: `arn:aws:iam::${account}:oidc-provider/${url.replace(/^https:\/\//, "")}`, url, clientIdLists: ["sts.amazonaws.com"], thumbprintLists: [] };
             }
-            case "aws:index/getCallerIdentity:getCallerIdentity":
-                return { accountId: account, arn: `arn:aws:iam::${account}:user/ci`, userId: "AIDAMOCK", id: account };
             case "github:index/getUser:getUser": {
                 const login = str(inputs.username);
                 return { id: String(githubUserId(login)), login, username: login, name: login };
