@@ -24,7 +24,14 @@ const offline = (): never => {
     throw new PromotionError("--plan is offline: no engine call is allowed");
 };
 export const OFFLINE_ENGINE: PromotionEngine = {
-    cliVersion: offline, stackExists: offline, preview: offline, up: offline, outputs: offline, getConfig: offline, setConfig: offline, cancel: offline,
+    cliVersion: offline,
+    stackExists: offline,
+    preview: offline,
+    up: offline,
+    outputs: offline,
+    getConfig: offline,
+    setConfig: offline,
+    cancel: offline,
 };
 
 /** First Ctrl-C aborts the running operation cleanly; a second one quits at once. */
@@ -32,7 +39,9 @@ function interrupts(progress: Progress): { signal: AbortSignal; dispose: () => v
     const controller = new AbortController();
     const onSigint = () => {
         if (controller.signal.aborted) process.exit(130);
-        progress.info("\nCtrl-C: cancelling the running operation and keeping its record (press Ctrl-C again to quit at once)…");
+        progress.info(
+            "\nCtrl-C: cancelling the running operation and keeping its record (press Ctrl-C again to quit at once)…",
+        );
         controller.abort();
     };
     process.on("SIGINT", onSigint);
@@ -74,11 +83,14 @@ export async function runPromote(argv: readonly string[]): Promise<number> {
 
 export async function runStatus(argv: readonly string[]): Promise<number> {
     const stateDirFlag = argv.indexOf("--state-dir");
-    const stateDir = stateDirFlag >= 0 && argv[stateDirFlag + 1] ? argv[stateDirFlag + 1] : defaultStateDir(PROJECT_DIR);
+    const stateDir =
+        stateDirFlag >= 0 && argv[stateDirFlag + 1] ? argv[stateDirFlag + 1] : defaultStateDir(PROJECT_DIR);
     const rootFlag = argv.indexOf("--pulumi-root");
     const pulumiRoot = rootFlag >= 0 ? argv[rootFlag + 1] : process.env.PULUMI_ROOT;
     const text = await statusReport({
-        projectDir: PROJECT_DIR, records: new RecordStore(stateDir), engine: () => localEngine(PROJECT_DIR, pulumiRoot),
+        projectDir: PROJECT_DIR,
+        records: new RecordStore(stateDir),
+        engine: () => localEngine(PROJECT_DIR, pulumiRoot),
     });
     process.stdout.write(`${text}\n`);
     return 0;

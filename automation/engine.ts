@@ -7,9 +7,21 @@ import { EnvironmentName } from "../components/config";
 
 /** The engine's step operations (a superset-compatible copy of the Automation API's OpType). */
 export type ChangeOp =
-    | "same" | "create" | "update" | "delete" | "replace" | "create-replacement" | "delete-replaced"
-    | "read" | "read-replacement" | "refresh" | "discard" | "discard-replaced" | "remove-pending-replace"
-    | "import" | "import-replacement";
+    | "same"
+    | "create"
+    | "update"
+    | "delete"
+    | "replace"
+    | "create-replacement"
+    | "delete-replaced"
+    | "read"
+    | "read-replacement"
+    | "refresh"
+    | "discard"
+    | "discard-replaced"
+    | "remove-pending-replace"
+    | "import"
+    | "import-replacement";
 
 export interface ResourceChange {
     readonly urn: string;
@@ -73,7 +85,9 @@ export function deployedApp(outputs: StackOutputs): DeployedApp {
         appUrl: text(outputs.appUrl),
         healthUrl: text(outputs.healthUrl),
         imageTag: text(outputs.imageTag),
-        deploymentStatus: (DEPLOYMENT_STATUSES as readonly string[]).includes(status ?? "") ? (status as DeploymentStatus) : undefined,
+        deploymentStatus: (DEPLOYMENT_STATUSES as readonly string[]).includes(status ?? "")
+            ? (status as DeploymentStatus)
+            : undefined,
         deploymentId: text(outputs.deploymentId),
     };
 }
@@ -84,5 +98,7 @@ export function describeSummary(summary: PreviewResult["changeSummary"]): string
         .filter(([op, n]) => op !== "same" && typeof n === "number" && n > 0)
         .map(([op, n]) => `${n} to ${op}`);
     const same = summary.same ?? 0;
-    return parts.length === 0 ? `no changes${same ? ` (${same} unchanged)` : ""}` : `${parts.join(", ")}${same ? `, ${same} unchanged` : ""}`;
+    return parts.length === 0
+        ? `no changes${same ? ` (${same} unchanged)` : ""}`
+        : `${parts.join(", ")}${same ? `, ${same} unchanged` : ""}`;
 }

@@ -12,7 +12,10 @@ export const INSTALL_HINT =
 
 /** A known, explained failure: `message` says what and where, `next` is the command to run. */
 export class PromotionError extends Error {
-    constructor(message: string, readonly next?: string) {
+    constructor(
+        message: string,
+        readonly next?: string,
+    ) {
         super(message);
         this.name = "PromotionError";
     }
@@ -20,45 +23,64 @@ export class PromotionError extends Error {
 
 export class CliMissingError extends PromotionError {
     constructor(detail?: string) {
-        super(`Pulumi CLI not found${detail ? ` (${detail})` : ""}. ${INSTALL_HINT}`, "curl -fsSL https://get.pulumi.com | sh");
+        super(
+            `Pulumi CLI not found${detail ? ` (${detail})` : ""}. ${INSTALL_HINT}`,
+            "curl -fsSL https://get.pulumi.com | sh",
+        );
         this.name = "CliMissingError";
     }
 }
 
 export class CliTooOldError extends PromotionError {
     constructor(readonly version: string) {
-        super(`Pulumi CLI ${version} is older than ${MIN_CLI_VERSION}, which promotion needs (cancellation via AbortSignal, structured preview events).`,
-            "curl -fsSL https://get.pulumi.com | sh   (installs the latest CLI)");
+        super(
+            `Pulumi CLI ${version} is older than ${MIN_CLI_VERSION}, which promotion needs (cancellation via AbortSignal, structured preview events).`,
+            "curl -fsSL https://get.pulumi.com | sh   (installs the latest CLI)",
+        );
         this.name = "CliTooOldError";
     }
 }
 
 export class StackLockedError extends PromotionError {
     constructor(readonly env: string) {
-        super(`Stack "${env}" is locked: another update is running, or an interrupted one left its lock behind.`,
-            `pulumi cancel -s ${env}   (only if no other update is running; check with: pulumi stack history -s ${env})`);
+        super(
+            `Stack "${env}" is locked: another update is running, or an interrupted one left its lock behind.`,
+            `pulumi cancel -s ${env}   (only if no other update is running; check with: pulumi stack history -s ${env})`,
+        );
         this.name = "StackLockedError";
     }
 }
 
 export class StackMissingError extends PromotionError {
     constructor(readonly env: string) {
-        super(`Stack "${env}" does not exist in the selected backend.`, `pulumi stack init ${env}   (after: pulumi login <backend>)`);
+        super(
+            `Stack "${env}" does not exist in the selected backend.`,
+            `pulumi stack init ${env}   (after: pulumi login <backend>)`,
+        );
         this.name = "StackMissingError";
     }
 }
 
 export class InterruptedError extends PromotionError {
     constructor(readonly env?: string) {
-        super(`Interrupted${env ? ` during ${env}` : ""} (Ctrl-C): the running operation was cancelled and its record kept.`,
-            env ? `npm run promote   (resumes; if ${env} stays locked: pulumi cancel -s ${env})` : "npm run promote   (resumes)");
+        super(
+            `Interrupted${env ? ` during ${env}` : ""} (Ctrl-C): the running operation was cancelled and its record kept.`,
+            env
+                ? `npm run promote   (resumes; if ${env} stays locked: pulumi cancel -s ${env})`
+                : "npm run promote   (resumes)",
+        );
         this.name = "InterruptedError";
     }
 }
 
 /** Compares dotted versions ("3.134.0" < "3.276.0"); pre-release suffixes are ignored. */
 export function versionAtLeast(version: string, minimum: string): boolean {
-    const parse = (v: string) => v.replace(/^v/, "").split(/[-+]/)[0].split(".").map((n) => Number.parseInt(n, 10) || 0);
+    const parse = (v: string) =>
+        v
+            .replace(/^v/, "")
+            .split(/[-+]/)[0]
+            .split(".")
+            .map((n) => Number.parseInt(n, 10) || 0);
     const a = parse(version);
     const b = parse(minimum);
     for (let i = 0; i < Math.max(a.length, b.length); i++) {
@@ -72,5 +94,11 @@ export function versionAtLeast(version: string, minimum: string): boolean {
 export function explain(err: unknown): { message: string; next?: string } {
     if (err instanceof PromotionError) return { message: err.message, next: err.next };
     const message = err instanceof Error ? err.message : String(err);
-    return { message: message.split("\n").find((l) => l.trim() !== "")?.trim() ?? "unknown error" };
+    return {
+        message:
+            message
+                .split("\n")
+                .find((l) => l.trim() !== "")
+                ?.trim() ?? "unknown error",
+    };
 }

@@ -50,15 +50,23 @@ export async function passGate(a: GateArgs): Promise<void> {
     const risky = a.env === "prod" ? protectedChanges(a.preview.changes) : [];
     if (risky.length > 0 && !a.allowReplace) {
         const list = risky.map((c) => `  - ${c.op} ${c.type} ${c.urn}`).join("\n");
-        throw new PromotionError(`Refusing to update prod: the preview would ${risky.length === 1 ? "replace or delete this resource" : "replace or delete these resources"}, losing images, assets or access:\n${list}\n` +
-            "Check the diff (pulumi preview --diff -s prod); if it is intended, rerun with --allow-replace.", `${a.rerun} --allow-replace`);
+        throw new PromotionError(
+            `Refusing to update prod: the preview would ${risky.length === 1 ? "replace or delete this resource" : "replace or delete these resources"}, losing images, assets or access:\n${list}\n` +
+                "Check the diff (pulumi preview --diff -s prod); if it is intended, rerun with --allow-replace.",
+            `${a.rerun} --allow-replace`,
+        );
     }
     if (a.yes) return;
     if (!a.isTTY) {
-        throw new PromotionError(`Refusing to update ${a.env} without confirmation: no terminal to ask on, and --yes was not given.`, `${a.rerun} --yes`);
+        throw new PromotionError(
+            `Refusing to update ${a.env} without confirmation: no terminal to ask on, and --yes was not given.`,
+            `${a.rerun} --yes`,
+        );
     }
     const summary = describeSummary(a.preview.changeSummary);
     const details = changeLines(a.preview);
-    const ok = await a.confirm(`Update ${a.env} to ${a.version}? ${summary}${details.length ? `\n${details.join("\n")}\n` : ""}`);
+    const ok = await a.confirm(
+        `Update ${a.env} to ${a.version}? ${summary}${details.length ? `\n${details.join("\n")}\n` : ""}`,
+    );
     if (!ok) throw new PromotionError(`Update of ${a.env} declined; nothing was changed.`, a.rerun);
 }

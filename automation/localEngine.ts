@@ -4,7 +4,13 @@
  * missing stack) so nothing above this file needs to know the Automation API.
  */
 import {
-    CommandError, ConcurrentUpdateError, EngineEvent, LocalWorkspace, PulumiCommand, Stack, StackNotFoundError,
+    CommandError,
+    ConcurrentUpdateError,
+    EngineEvent,
+    LocalWorkspace,
+    PulumiCommand,
+    Stack,
+    StackNotFoundError,
 } from "@pulumi/pulumi/automation";
 import { EnvironmentName, PROJECT } from "../components/config";
 import { ChangeOp, PreviewResult, PromotionEngine, ResourceChange, RunOptions, StackOutputs, UpResult } from "./engine";
@@ -29,10 +35,21 @@ export function translate(err: unknown, env?: EnvironmentName): unknown {
             return new CliMissingError(text.match(/spawn \S+ ENOENT/)?.[0]);
         }
         if (err instanceof CommandError) {
-            const errors = text.split("\n").map((l) => l.trim()).filter((l) => /^error:/i.test(l));
-            const first = errors[0] ?? text.split("\n").find((l) => /stderr: \S/.test(l))?.replace(/^\s*stderr:\s*/, "") ?? "the Pulumi CLI failed";
-            return new PromotionError(`${env ? `${env}: ` : ""}${first}${errors.length > 1 ? ` (+${errors.length - 1} more; rerun with --verbose)` : ""}`,
-                env ? `pulumi preview --diff -s ${env}   (shows the full error)` : undefined);
+            const errors = text
+                .split("\n")
+                .map((l) => l.trim())
+                .filter((l) => /^error:/i.test(l));
+            const first =
+                errors[0] ??
+                text
+                    .split("\n")
+                    .find((l) => /stderr: \S/.test(l))
+                    ?.replace(/^\s*stderr:\s*/, "") ??
+                "the Pulumi CLI failed";
+            return new PromotionError(
+                `${env ? `${env}: ` : ""}${first}${errors.length > 1 ? ` (+${errors.length - 1} more; rerun with --verbose)` : ""}`,
+                env ? `pulumi preview --diff -s ${env}   (shows the full error)` : undefined,
+            );
         }
     }
     return err;
@@ -58,13 +75,22 @@ export class LocalEngine implements PromotionEngine {
 
     private pulumi(): Promise<PulumiCommand> {
         // Our own minimum is checked by readiness; skipping the SDK's check lets us say it our way.
-        this.command ??= this.guard(undefined, () => PulumiCommand.get({ root: this.opts.pulumiRoot, skipVersionCheck: true }));
+        this.command ??= this.guard(undefined, () =>
+            PulumiCommand.get({ root: this.opts.pulumiRoot, skipVersionCheck: true }),
+        );
         return this.command;
     }
 
     private ws(): Promise<LocalWorkspace> {
-        this.workspace ??= this.pulumi().then((pulumiCommand) => this.guard(undefined, () =>
-            LocalWorkspace.create({ workDir: this.opts.projectDir, pulumiCommand, envVars: { ...this.opts.envVars } })));
+        this.workspace ??= this.pulumi().then((pulumiCommand) =>
+            this.guard(undefined, () =>
+                LocalWorkspace.create({
+                    workDir: this.opts.projectDir,
+                    pulumiCommand,
+                    envVars: { ...this.opts.envVars },
+                }),
+            ),
+        );
         return this.workspace;
     }
 
@@ -96,13 +122,17 @@ export class LocalEngine implements PromotionEngine {
             const m = e.resourcePreEvent?.metadata;
             if (m && m.op !== "same") changes.push({ urn: m.urn, type: m.type, op: m.op as ChangeOp });
         };
-        const r = await this.guard(env, () => stack.preview({ diff: true, onEvent, onOutput: opts.onOutput, signal: opts.signal }));
+        const r = await this.guard(env, () =>
+            stack.preview({ diff: true, onEvent, onOutput: opts.onOutput, signal: opts.signal }),
+        );
         return { changeSummary: { ...r.changeSummary }, changes };
     }
 
     async up(env: EnvironmentName, opts: RunOptions): Promise<UpResult> {
         const stack = await this.stack(env);
-        const r = await this.guard(env, () => stack.up({ onOutput: opts.onOutput, signal: opts.signal, message: "npm run promote" }));
+        const r = await this.guard(env, () =>
+            stack.up({ onOutput: opts.onOutput, signal: opts.signal, message: "npm run promote" }),
+        );
         return { outputs: unwrap(r.outputs) };
     }
 

@@ -24,39 +24,71 @@ export interface OrchestratorDeps {
 }
 
 export type EnvironmentResult =
-    | { readonly env: EnvironmentName; readonly status: "verified" | "skipped" | "previewed"; readonly version: string; readonly detail?: string }
-    | { readonly env: EnvironmentName; readonly status: "failed"; readonly version?: string; readonly message: string; readonly next?: string };
+    | {
+          readonly env: EnvironmentName;
+          readonly status: "verified" | "skipped" | "previewed";
+          readonly version: string;
+          readonly detail?: string;
+      }
+    | {
+          readonly env: EnvironmentName;
+          readonly status: "failed";
+          readonly version?: string;
+          readonly message: string;
+          readonly next?: string;
+      };
 
 export interface PromotionResult {
     readonly exitCode: 0 | 1 | 130;
     readonly results: readonly EnvironmentResult[];
 }
 
-export async function environmentViews(projectDir: string, records: RecordStore, readiness?: readonly ConfigReadiness[]): Promise<EnvironmentView[]> {
+export async function environmentViews(
+    projectDir: string,
+    records: RecordStore,
+    readiness?: readonly ConfigReadiness[],
+): Promise<EnvironmentView[]> {
     const all = readiness ?? (await allConfigReadiness(projectDir));
-    return Promise.all(all.map(async (r) => ({ readiness: r, lastVerified: await records.lastVerified(r.env), latest: await records.latest(r.env) })));
+    return Promise.all(
+        all.map(async (r) => ({
+            readiness: r,
+            lastVerified: await records.lastVerified(r.env),
+            latest: await records.latest(r.env),
+        })),
+    );
 }
 
 /** The version `env` gets: --image-tag, dev's committed imageTag, or what the previous environment verified. */
-async function versionFor(env: EnvironmentName, o: PromoteOptions, readiness: ConfigReadiness, records: RecordStore, dryRunVersions: ReadonlyMap<EnvironmentName, string>): Promise<string> {
+async function versionFor(
+    env: EnvironmentName,
+    o: PromoteOptions,
+    readiness: ConfigReadiness,
+    records: RecordStore,
+    dryRunVersions: ReadonlyMap<EnvironmentName, string>,
+): Promise<string> {
     if (o.rollback) {
         const target = o.imageTag ?? (await records.rollbackTarget(env));
         if (!target) {
-            throw new PromotionError(`No earlier verified version of ${env} is recorded in ${records.dir}, so there is nothing to roll back to.`,
-                `npm run promote -- --rollback ${env} --image-tag <tag>`);
+            throw new PromotionError(
+                `No earlier verified version of ${env} is recorded in ${records.dir}, so there is nothing to roll back to.`,
+                `npm run promote -- --rollback ${env} --image-tag <tag>`,
+            );
         }
         return target;
     }
     if (o.imageTag) return o.imageTag;
     const previous = previousEnvironment(env);
     if (!previous) {
-        if (!readiness.config) throw new PromotionError(`${env} has no valid config to read imageTag from.`, "npm run promote -- --plan");
+        if (!readiness.config)
+            throw new PromotionError(`${env} has no valid config to read imageTag from.`, "npm run promote -- --plan");
         return readiness.config.imageTag;
     }
     const version = dryRunVersions.get(previous) ?? (await records.lastVerified(previous))?.version;
     if (!version) {
-        throw new PromotionError(`${env} is not ready: ${previous} has no verified version yet (the same image goes dev → qa → prod).`,
-            `npm run promote -- --only ${previous}`);
+        throw new PromotionError(
+            `${env} is not ready: ${previous} has no verified version yet (the same image goes dev → qa → prod).`,
+            `npm run promote -- --only ${previous}`,
+        );
     }
     return version;
 }
@@ -67,7 +99,13 @@ export async function promote(o: PromoteOptions, deps: OrchestratorDeps): Promis
     const readiness = await allConfigReadiness(o.projectDir);
     const walk = targets(o);
     if (o.plan) {
-        progress.info(renderPlan({ views: await environmentViews(o.projectDir, records, readiness), targets: walk, imageTag: o.imageTag }));
+        progress.info(
+            renderPlan({
+                views: await environmentViews(o.projectDir, records, readiness),
+                targets: walk,
+                imageTag: o.imageTag,
+            }),
+        );
         return { exitCode: 0, results: [] };
     }
     const rerun = rerunCommand(o);
@@ -75,7 +113,9 @@ export async function promote(o: PromoteOptions, deps: OrchestratorDeps): Promis
     const results: EnvironmentResult[] = [];
     // In a dry run an environment's successful preview stands in for its verification downstream.
     const dryRunVersions = new Map<EnvironmentName, string>();
-    progress.info(`${o.dryRun ? "Dry run (previews only)" : o.rollback ? "Rollback" : "Promotion"}: ${walk.join(" → ")}   records: ${records.dir}`);
+    progress.info(
+        `${o.dryRun ? "Dry run (previews only)" : o.rollback ? "Rollback" : "Promotion"}: ${walk.join(" → ")}   records: ${records.dir}`,
+    );
 
     for (const env of walk) {
         const config = readiness.find((r) => r.env === env);
@@ -91,19 +131,49 @@ export async function promote(o: PromoteOptions, deps: OrchestratorDeps): Promis
                 continue;
             }
             if (!o.dryRun && latest?.status === "started" && latest.version === version) {
-                progress.info(`↻ ${env}: the last run stopped during its update to ${version} (${latest.at}); continuing`);
+                progress.info(
+                    `↻ ${env}: the last run stopped during its update to ${version} (${latest.at}); continuing`,
+                );
             }
             const previous = previousEnvironment(env);
-            await progress.step(`${env}: readiness`, () => assertReady({
-                env, version: version as string, config, cli, engine: deps.engine, records,
-                assumeVerified: new Set([...dryRunVersions.keys(), ...(o.rollback && previous ? [previous] : [])]),
-            }), () => `config complete, stack exists, deploys ${version}`);
-            const outcome = await deployEnvironment({
-                engine: deps.engine, records, progress, isTTY: deps.isTTY, confirm: deps.confirm, signal: deps.signal,
-                yes: o.yes, verbose: o.verbose, allowReplace: o.allowReplace, rerun,
-                healthDeadlineMs: o.healthDeadlineMs, healthIntervalMs: deps.healthIntervalMs,
-                allowedDowntimeMs: o.allowedDowntimeMs, probeIntervalMs: o.probeIntervalMs,
-            }, env, version, { dryRun: o.dryRun, rollback: o.rollback !== undefined });
+            await progress.step(
+                `${env}: readiness`,
+                () =>
+                    assertReady({
+                        env,
+                        version: version as string,
+                        config,
+                        cli,
+                        engine: deps.engine,
+                        records,
+                        assumeVerified: new Set([
+                            ...dryRunVersions.keys(),
+                            ...(o.rollback && previous ? [previous] : []),
+                        ]),
+                    }),
+                () => `config complete, stack exists, deploys ${version}`,
+            );
+            const outcome = await deployEnvironment(
+                {
+                    engine: deps.engine,
+                    records,
+                    progress,
+                    isTTY: deps.isTTY,
+                    confirm: deps.confirm,
+                    signal: deps.signal,
+                    yes: o.yes,
+                    verbose: o.verbose,
+                    allowReplace: o.allowReplace,
+                    rerun,
+                    healthDeadlineMs: o.healthDeadlineMs,
+                    healthIntervalMs: deps.healthIntervalMs,
+                    allowedDowntimeMs: o.allowedDowntimeMs,
+                    probeIntervalMs: o.probeIntervalMs,
+                },
+                env,
+                version,
+                { dryRun: o.dryRun, rollback: o.rollback !== undefined },
+            );
             if (outcome.kind === "previewed") {
                 dryRunVersions.set(env, version);
                 results.push({ env, status: "previewed", version, detail: outcome.summary });
@@ -120,8 +190,14 @@ export async function promote(o: PromoteOptions, deps: OrchestratorDeps): Promis
     }
     const last = walk.at(-1);
     const after = last ? ENVIRONMENTS[ENVIRONMENTS.indexOf(last) + 1] : undefined;
-    const next = o.dryRun ? rerun.replace(" --dry-run", "") : after && !o.rollback ? `npm run promote -- --to ${after}` : undefined;
-    progress.info(`\n${o.dryRun ? "Previewed" : "Done"}: ${results.map((r) => `${r.env} ${r.status}${r.version ? ` ${r.version}` : ""}`).join(", ")}` +
-        (next ? `\nNext: ${next}` : ""));
+    const next = o.dryRun
+        ? rerun.replace(" --dry-run", "")
+        : after && !o.rollback
+          ? `npm run promote -- --to ${after}`
+          : undefined;
+    progress.info(
+        `\n${o.dryRun ? "Previewed" : "Done"}: ${results.map((r) => `${r.env} ${r.status}${r.version ? ` ${r.version}` : ""}`).join(", ")}` +
+            (next ? `\nNext: ${next}` : ""),
+    );
     return { exitCode: 0, results };
 }

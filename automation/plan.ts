@@ -33,16 +33,25 @@ export interface EnvironmentView {
 export function statusTable(views: readonly EnvironmentView[], extraRows: readonly (readonly string[])[] = []): string {
     const header = ["Component", ...views.map((v) => ENVIRONMENT_LABELS[v.readiness.env].upper)];
     const rows = AREAS.map((area) => [AREA_TITLES[area], ...views.map((v) => MARK[v.readiness.areas[area]])]);
-    rows.push(["Config", ...views.map((v) => (v.readiness.ok ? "✅ complete" : `${v.readiness.problems.some((p) => p.kind !== "missing") ? "❌" : "⏳"} ${v.readiness.problems.length} to fix`))]);
-    rows.push(["Verified version", ...views.map((v) => v.lastVerified ? v.lastVerified.version : "—")]);
-    rows.push(["Last promotion", ...views.map((v) => v.latest ? `${v.latest.status} ${v.latest.version}` : "—")]);
+    rows.push([
+        "Config",
+        ...views.map((v) =>
+            v.readiness.ok
+                ? "✅ complete"
+                : `${v.readiness.problems.some((p) => p.kind !== "missing") ? "❌" : "⏳"} ${v.readiness.problems.length} to fix`,
+        ),
+    ]);
+    rows.push(["Verified version", ...views.map((v) => (v.lastVerified ? v.lastVerified.version : "—"))]);
+    rows.push(["Last promotion", ...views.map((v) => (v.latest ? `${v.latest.status} ${v.latest.version}` : "—"))]);
     return table(header, [...rows, ...extraRows]);
 }
 
 export function problemList(r: ConfigReadiness): string {
     if (r.ok) return `${r.env}: ✅ config complete`;
     const w = Math.max(...r.problems.map((p) => p.key.length));
-    const lines = r.problems.map((p) => `    ${p.key.padEnd(w)}  ${p.kind === "missing" ? "" : `(${p.kind}) `}${p.fix}`);
+    const lines = r.problems.map(
+        (p) => `    ${p.key.padEnd(w)}  ${p.kind === "missing" ? "" : `(${p.kind}) `}${p.fix}`,
+    );
     const waiting = r.problems.every((p) => p.kind === "missing");
     return `${r.env}: ${waiting ? "⏳ waiting for" : "❌ fix"} ${r.problems.length} config value(s) in Pulumi.${r.env}.yaml:\n${lines.join("\n")}`;
 }
@@ -64,7 +73,12 @@ export function plannedVersion(env: EnvironmentName, input: PlanInput): string |
 }
 
 export function renderPlan(input: PlanInput): string {
-    const out: string[] = ["Environment status (from the committed stack configs; CLI, stacks and cloud not checked):", "", statusTable(input.views), ""];
+    const out: string[] = [
+        "Environment status (from the committed stack configs; CLI, stacks and cloud not checked):",
+        "",
+        statusTable(input.views),
+        "",
+    ];
     for (const v of input.views) out.push(problemList(v.readiness));
     out.push("", `Plan: ${input.targets.join(" → ")}`);
     let next: string | undefined;
@@ -74,16 +88,24 @@ export function renderPlan(input: PlanInput): string {
         const previous = previousEnvironment(env);
         const waits: string[] = [];
         if (view && !view.readiness.ok) waits.push(`its config (${view.readiness.problems.length} value(s))`);
-        if (previous && !(version && input.views.find((x) => x.readiness.env === previous)?.lastVerified?.version === version)) {
+        if (
+            previous &&
+            !(version && input.views.find((x) => x.readiness.env === previous)?.lastVerified?.version === version)
+        ) {
             waits.push(`${previous} to verify ${version ?? "a version"}`);
         }
         const done = version !== undefined && view?.latest?.status === "verified" && view.latest.version === version;
-        const state = done ? `✅ already verified at ${version}` : waits.length ? `⏳ waits for ${waits.join(" and ")}` : `ready: deploys ${version}`;
+        const state = done
+            ? `✅ already verified at ${version}`
+            : waits.length
+              ? `⏳ waits for ${waits.join(" and ")}`
+              : `ready: deploys ${version}`;
         out.push(`  ${i + 1}. ${env.padEnd(4)}  ${state}`);
         if (!done && !next) {
-            next = waits.length && view && !view.readiness.ok
-                ? `${view.readiness.problems[0].fix}   (then the other values listed for ${env})`
-                : `npm run promote -- --to ${env}${input.imageTag ? ` --image-tag ${input.imageTag}` : ""}   (checks the Pulumi CLI and stack, previews, asks, deploys, verifies)`;
+            next =
+                waits.length && view && !view.readiness.ok
+                    ? `${view.readiness.problems[0].fix}   (then the other values listed for ${env})`
+                    : `npm run promote -- --to ${env}${input.imageTag ? ` --image-tag ${input.imageTag}` : ""}   (checks the Pulumi CLI and stack, previews, asks, deploys, verifies)`;
         }
     });
     out.push("", `Next: ${next ?? "nothing to do: every environment is verified at its version"}`);

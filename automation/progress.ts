@@ -36,7 +36,9 @@ export class PlainProgress implements Progress {
         try {
             const result = await run();
             const d = detailOf(detail?.(result));
-            this.write(`${d.failed ? "✖" : "✔"} ${label}${d.text ? `: ${d.text}` : ""} (${elapsed(performance.now() - started)})`);
+            this.write(
+                `${d.failed ? "✖" : "✔"} ${label}${d.text ? `: ${d.text}` : ""} (${elapsed(performance.now() - started)})`,
+            );
             return result;
         } catch (err) {
             this.write(`✖ ${label} (${elapsed(performance.now() - started)})`);
@@ -99,6 +101,12 @@ export class LiveProgress implements Progress {
     }
 
     output(text: string): void {
-        this.info(text.replace(/\n$/, "").split("\n").map((l) => `    ${l}`).join("\n"));
+        this.info(
+            text
+                .replace(/\n$/, "")
+                .split("\n")
+                .map((l) => `    ${l}`)
+                .join("\n"),
+        );
     }
 }

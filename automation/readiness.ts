@@ -6,7 +6,15 @@
 import { readFile } from "node:fs/promises";
 import * as path from "node:path";
 import {
-    Area, AREAS, ConfigProblem, ENVIRONMENTS, EnvironmentName, fromStackYaml, keySpec, StackConfig, validateStackConfig,
+    Area,
+    AREAS,
+    ConfigProblem,
+    ENVIRONMENTS,
+    EnvironmentName,
+    fromStackYaml,
+    keySpec,
+    StackConfig,
+    validateStackConfig,
 } from "../components/config";
 import { PromotionEngine } from "./engine";
 import { CliTooOldError, MIN_CLI_VERSION, PromotionError, StackMissingError, versionAtLeast } from "./errors";
@@ -51,10 +59,15 @@ export async function configReadiness(projectDir: string, env: EnvironmentName):
         text = await readFile(stackFile(projectDir, env), "utf8");
     } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-        const problems: ConfigProblem[] = [{
-            stack: env, key: "(stack file)", kind: "missing",
-            message: `Pulumi.${env}.yaml does not exist`, fix: `pulumi stack init ${env}`,
-        }];
+        const problems: ConfigProblem[] = [
+            {
+                stack: env,
+                key: "(stack file)",
+                kind: "missing",
+                message: `Pulumi.${env}.yaml does not exist`,
+                fix: `pulumi stack init ${env}`,
+            },
+        ];
         return { env, ok: false, problems, areas: summariseAreas(problems) };
     }
     const result = validateStackConfig(fromStackYaml(env, text));
@@ -75,8 +88,10 @@ export function previousEnvironment(env: EnvironmentName): EnvironmentName | und
 /** The config problems as a PromotionError naming each key and its fix. */
 export function configError(r: ConfigReadiness): PromotionError {
     const lines = r.problems.map((p) => `  - ${p.key}: ${p.message}\n      ${p.fix}`);
-    return new PromotionError(`${r.env} is not ready: Pulumi.${r.env}.yaml has ${r.problems.length} config problem(s):\n${lines.join("\n")}`,
-        r.problems[0]?.fix);
+    return new PromotionError(
+        `${r.env} is not ready: Pulumi.${r.env}.yaml has ${r.problems.length} config problem(s):\n${lines.join("\n")}`,
+        r.problems[0]?.fix,
+    );
 }
 
 /** Checks the CLI once per run; the answer cannot change while we run. */
@@ -107,14 +122,18 @@ export async function assertReady(args: {
     if (!args.config.ok) throw configError(args.config);
     if (args.config.config?.image) {
         // `image` overrides <repository>:<imageTag>, so setting imageTag would deploy nothing new.
-        throw new PromotionError(`${env} is not ready: Pulumi.${env}.yaml sets \`image\` (${args.config.config.image}), which overrides imageTag, so promotion cannot carry the version.`,
-            `pulumi config rm image -s ${env}`);
+        throw new PromotionError(
+            `${env} is not ready: Pulumi.${env}.yaml sets \`image\` (${args.config.config.image}), which overrides imageTag, so promotion cannot carry the version.`,
+            `pulumi config rm image -s ${env}`,
+        );
     }
     await args.cli.version();
     if (!(await args.engine.stackExists(env))) throw new StackMissingError(env);
     const previous = previousEnvironment(env);
     if (previous && !args.assumeVerified?.has(previous) && !(await args.records.wasVerified(previous, version))) {
-        throw new PromotionError(`${env} is not ready: ${previous} has not verified ${version} (the same image goes dev → qa → prod).`,
-            `npm run promote -- --only ${previous} --image-tag ${version}`);
+        throw new PromotionError(
+            `${env} is not ready: ${previous} has not verified ${version} (the same image goes dev → qa → prod).`,
+            `npm run promote -- --only ${previous} --image-tag ${version}`,
+        );
     }
 }

@@ -27,7 +27,14 @@ async function liveStatus(engine: PromotionEngine, env: EnvironmentName, timeout
         const started = performance.now();
         const r = await probeOnce(app.healthUrl, timeoutMs);
         const ms = Math.round(performance.now() - started);
-        return { env, app, health: r.status !== undefined ? `${r.status === 200 ? "✅" : "❌"} HTTP ${r.status} (${ms} ms)` : `❌ ${r.error}` };
+        return {
+            env,
+            app,
+            health:
+                r.status !== undefined
+                    ? `${r.status === 200 ? "✅" : "❌"} HTTP ${r.status} (${ms} ms)`
+                    : `❌ ${r.error}`,
+        };
     } catch (err) {
         return { env, note: explain(err).message.split("\n")[0] };
     }
@@ -54,11 +61,13 @@ export async function statusReport(args: {
         const l = live?.find((x) => x.env === env);
         return (l && pick(l)) ?? "—";
     };
-    const extra = live ? [
-        ["Deployed image", ...ENVIRONMENTS.map((e) => cell(e, (l) => l.app?.imageTag))],
-        ["Dokploy deployment", ...ENVIRONMENTS.map((e) => cell(e, (l) => l.app?.deploymentStatus))],
-        ["Health", ...ENVIRONMENTS.map((e) => cell(e, (l) => l.health))],
-    ] : [];
+    const extra = live
+        ? [
+              ["Deployed image", ...ENVIRONMENTS.map((e) => cell(e, (l) => l.app?.imageTag))],
+              ["Dokploy deployment", ...ENVIRONMENTS.map((e) => cell(e, (l) => l.app?.deploymentStatus))],
+              ["Health", ...ENVIRONMENTS.map((e) => cell(e, (l) => l.health))],
+          ]
+        : [];
     const out = ["Environment status", "", statusTable(views, extra), ""];
     if (liveNote) out.push(liveNote);
     for (const l of live ?? []) {

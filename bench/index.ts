@@ -18,7 +18,9 @@ async function main(): Promise<void> {
     }
     const mem = process.memoryUsage();
     const peakRssMiB = process.resourceUsage().maxRSS / 1024;
-    console.log(`\n== Process: peak RSS ${peakRssMiB.toFixed(0)} MiB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB, node ${process.version}`);
+    console.log(
+        `\n== Process: peak RSS ${peakRssMiB.toFixed(0)} MiB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB, node ${process.version}`,
+    );
 }
 
 main().catch((err: unknown) => {

@@ -41,11 +41,13 @@ export async function runProgramBench(): Promise<void> {
     }
     console.log(`index.ts, dev stack, warm: ${stats(single)}`);
 
-    const configs = Array.from({ length: SYNTHETIC }, (_, i) => stacks.stackConfig(i % 3 === 2 ? "prod" : i % 3 === 1 ? "qa" : "dev", {
-        appName: `bench-app-${i}`,
-        accountId: String(100000000000 + i),
-        domain: `env${i}.bench.example.com`,
-    }));
+    const configs = Array.from({ length: SYNTHETIC }, (_, i) =>
+        stacks.stackConfig(i % 3 === 2 ? "prod" : i % 3 === 1 ? "qa" : "dev", {
+            appName: `bench-app-${i}`,
+            accountId: String(100000000000 + i),
+            domain: `env${i}.bench.example.com`,
+        }),
+    );
     const many: number[] = [];
     let registered = 0;
     for (let round = 0; round < 5; round++) {
@@ -59,15 +61,19 @@ export async function runProgramBench(): Promise<void> {
         registered = mocks.allRegistrations().length;
     }
     const perEnvironment = [...many].sort((a, b) => a - b)[Math.floor(many.length / 2)] / SYNTHETIC;
-    console.log(`${SYNTHETIC} environments in one process (5 rounds): ${stats(many)}; ` +
-        `${registered} registrations per round, ${perEnvironment.toFixed(1)} ms per environment`);
+    console.log(
+        `${SYNTHETIC} environments in one process (5 rounds): ${stats(many)}; ` +
+            `${registered} registrations per round, ${perEnvironment.toFixed(1)} ms per environment`,
+    );
 
     for (const stack of ["dev", "qa", "prod"] as const) {
         const { registrations } = await run(stack);
         const custom = registrations.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).length;
         const providers = registrations.filter((r) => r.type.startsWith("pulumi:providers:")).length;
         const components = registrations.filter((r) => !r.custom).length;
-        console.log(`${stack}: ${registrations.length} registrations = ${custom} resources + ${providers} providers + ${components} components`);
+        console.log(
+            `${stack}: ${registrations.length} registrations = ${custom} resources + ${providers} providers + ${components} components`,
+        );
     }
 }
 

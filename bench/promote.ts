@@ -30,19 +30,45 @@ async function orchestrationOverhead(runs: number): Promise<void> {
         // Run 0 warms up (module JIT, first loopback connection) and is not counted.
         for (let i = 0; i <= runs; i++) {
             const engine = new MemoryEngine({
-                appFor: (env, v) => ({ deploymentStatus: "done", imageTag: v, appUrl: `${app.url}/${env}`, healthUrl: `${app.url}/${env}/api/health` }),
+                appFor: (env, v) => ({
+                    deploymentStatus: "done",
+                    imageTag: v,
+                    appUrl: `${app.url}/${env}`,
+                    healthUrl: `${app.url}/${env}/api/health`,
+                }),
             });
-            const o = parsePromoteArgs(["--yes", "--image-tag", `v${i}`, "--state-dir", path.join(dir, `state-${i}`), "--probe-interval", "200"], {}, dir);
+            const o = parsePromoteArgs(
+                [
+                    "--yes",
+                    "--image-tag",
+                    `v${i}`,
+                    "--state-dir",
+                    path.join(dir, `state-${i}`),
+                    "--probe-interval",
+                    "200",
+                ],
+                {},
+                dir,
+            );
             const started = performance.now();
-            const r = await promote(o, { engine, progress: new PlainProgress(() => undefined), isTTY: false, confirm: async () => true });
+            const r = await promote(o, {
+                engine,
+                progress: new PlainProgress(() => undefined),
+                isTTY: false,
+                confirm: async () => true,
+            });
             const wall = performance.now() - started;
             if (r.exitCode !== 0) throw new Error(`bench run failed: ${JSON.stringify(r.results)}`);
             if (i === 0) continue;
             perEnv.push((wall - engine.engineMs) / 3);
             engineShare.push(engine.engineMs / 3);
         }
-        console.log(`orchestration overhead per environment (beyond the engine): median ${median(perEnv).toFixed(1)} ms, max ${Math.max(...perEnv).toFixed(1)} ms over ${runs} runs of dev → qa → prod (target < 50 ms)`);
-        console.log(`  includes: 2 fsync'd record writes, config readiness, preview/gate, health check and probe over loopback; in-memory engine itself: ${median(engineShare).toFixed(2)} ms/env`);
+        console.log(
+            `orchestration overhead per environment (beyond the engine): median ${median(perEnv).toFixed(1)} ms, max ${Math.max(...perEnv).toFixed(1)} ms over ${runs} runs of dev → qa → prod (target < 50 ms)`,
+        );
+        console.log(
+            `  includes: 2 fsync'd record writes, config readiness, preview/gate, health check and probe over loopback; in-memory engine itself: ${median(engineShare).toFixed(2)} ms/env`,
+        );
     } finally {
         await app.close();
         await rm(dir, { recursive: true, force: true });
@@ -60,7 +86,9 @@ async function probeFigures(): Promise<void> {
             const probe = new Probe(app.url, { intervalMs }).start();
             await until(() => probe.answered.ok >= 10, "10 answers", 30_000);
             const r = await probe.stop();
-            console.log(`probe every ${intervalMs} ms: ${(r.sent / (r.durationMs / 1000)).toFixed(1)} requests/s sustained (${r.sent} sent, ${r.failures} failed)`);
+            console.log(
+                `probe every ${intervalMs} ms: ${(r.sent / (r.durationMs / 1000)).toFixed(1)} requests/s sustained (${r.sent} sent, ${r.failures} failed)`,
+            );
         }
         for (const intervalMs of [200, 50]) {
             // (5 outages at 200 ms take ~6 s: this is the slow part of the bench.)
@@ -80,7 +108,9 @@ async function probeFigures(): Promise<void> {
                 await until(() => probe.answered.ok >= ok + 2, "answers after the outage", 30_000);
                 errors.push(Math.abs((await probe.stop()).longestGapMs - outage));
             }
-            console.log(`outage resolution at ${intervalMs} ms: measured outage off by median ${median(errors).toFixed(1)} ms, max ${Math.max(...errors).toFixed(1)} ms over ${TRIALS} outages at random phases (bound: one interval, ${intervalMs} ms)`);
+            console.log(
+                `outage resolution at ${intervalMs} ms: measured outage off by median ${median(errors).toFixed(1)} ms, max ${Math.max(...errors).toFixed(1)} ms over ${TRIALS} outages at random phases (bound: one interval, ${intervalMs} ms)`,
+            );
         }
     } finally {
         await app.close();

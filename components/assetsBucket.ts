@@ -10,14 +10,16 @@ import * as pulumi from "@pulumi/pulumi";
 export function tlsOnlyBucketPolicy(bucketArn: pulumi.Input<string>): aws.types.input.iam.PolicyDocument {
     return {
         Version: "2012-10-17",
-        Statement: [{
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [bucketArn, pulumi.interpolate`${bucketArn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-        }],
+        Statement: [
+            {
+                Sid: "DenyInsecureTransport",
+                Effect: "Deny",
+                Principal: "*",
+                Action: "s3:*",
+                Resource: [bucketArn, pulumi.interpolate`${bucketArn}/*`],
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+        ],
     };
 }
 
@@ -26,13 +28,15 @@ export function corsRules(origins: readonly string[]): aws.types.input.s3.Bucket
     if (origins.length === 0 || origins.some((o) => o.includes("*"))) {
         throw new Error("corsRules: list exact origins (no wildcard)");
     }
-    return [{
-        allowedMethods: ["PUT", "GET", "HEAD"],
-        allowedOrigins: [...origins],
-        allowedHeaders: ["content-type"],
-        exposeHeaders: ["ETag"],
-        maxAgeSeconds: 3000,
-    }];
+    return [
+        {
+            allowedMethods: ["PUT", "GET", "HEAD"],
+            allowedOrigins: [...origins],
+            allowedHeaders: ["content-type"],
+            exposeHeaders: ["ETag"],
+            maxAgeSeconds: 3000,
+        },
+    ];
 }
 
 export interface AssetsBucketArgs {
@@ -59,52 +63,86 @@ export class AssetsBucket extends pulumi.ComponentResource {
         super("nextstack:aws:AssetsBucket", name, {}, opts);
         const child = { parent: this };
 
-        this.bucket = new aws.s3.Bucket(`${name}-bucket`, {
-            bucket: args.bucketName,
-            forceDestroy: args.forceDestroy,
-            tags: args.tags,
-        }, { parent: this, protect: args.protect === true });
+        this.bucket = new aws.s3.Bucket(
+            `${name}-bucket`,
+            {
+                bucket: args.bucketName,
+                forceDestroy: args.forceDestroy,
+                tags: args.tags,
+            },
+            { parent: this, protect: args.protect === true },
+        );
         const bucket = this.bucket.id;
 
-        const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, {
-            bucket,
-            blockPublicAcls: true,
-            blockPublicPolicy: true,
-            ignorePublicAcls: true,
-            restrictPublicBuckets: true,
-        }, child);
-        new aws.s3.BucketOwnershipControls(`${name}-ownership`, {
-            bucket,
-            rule: { objectOwnership: "BucketOwnerEnforced" },
-        }, child);
-        new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
-            bucket,
-            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-        }, child);
-        const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, {
-            bucket,
-            versioningConfiguration: { status: "Enabled" },
-        }, child);
+        const publicAccess = new aws.s3.BucketPublicAccessBlock(
+            `${name}-public-access`,
+            {
+                bucket,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
+            child,
+        );
+        new aws.s3.BucketOwnershipControls(
+            `${name}-ownership`,
+            {
+                bucket,
+                rule: { objectOwnership: "BucketOwnerEnforced" },
+            },
+            child,
+        );
+        new aws.s3.BucketServerSideEncryptionConfiguration(
+            `${name}-encryption`,
+            {
+                bucket,
+                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+            },
+            child,
+        );
+        const versioning = new aws.s3.BucketVersioning(
+            `${name}-versioning`,
+            {
+                bucket,
+                versioningConfiguration: { status: "Enabled" },
+            },
+            child,
+        );
         // Versioning keeps overwritten uploads recoverable; expiring old versions keeps the cost bounded.
-        new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
-            bucket,
-            rules: [{
-                id: "expire-noncurrent-versions",
-                status: "Enabled",
-                filter: {},
-                noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionExpiryDays ?? 30 },
-                abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-            }],
-        }, { parent: this, dependsOn: [versioning] });
+        new aws.s3.BucketLifecycleConfiguration(
+            `${name}-lifecycle`,
+            {
+                bucket,
+                rules: [
+                    {
+                        id: "expire-noncurrent-versions",
+                        status: "Enabled",
+                        filter: {},
+                        noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionExpiryDays ?? 30 },
+                        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+                    },
+                ],
+            },
+            { parent: this, dependsOn: [versioning] },
+        );
         // S3 rejects a bucket policy while the public-access block is being applied; order them.
-        new aws.s3.BucketPolicy(`${name}-tls-only`, {
-            bucket,
-            policy: tlsOnlyBucketPolicy(this.bucket.arn),
-        }, { parent: this, dependsOn: [publicAccess] });
-        new aws.s3.BucketCorsConfiguration(`${name}-cors`, {
-            bucket,
-            corsRules: pulumi.output(args.corsOrigins).apply((origins) => corsRules(origins)),
-        }, child);
+        new aws.s3.BucketPolicy(
+            `${name}-tls-only`,
+            {
+                bucket,
+                policy: tlsOnlyBucketPolicy(this.bucket.arn),
+            },
+            { parent: this, dependsOn: [publicAccess] },
+        );
+        new aws.s3.BucketCorsConfiguration(
+            `${name}-cors`,
+            {
+                bucket,
+                corsRules: pulumi.output(args.corsOrigins).apply((origins) => corsRules(origins)),
+            },
+            child,
+        );
 
         this.bucketName = this.bucket.bucket;
         this.arn = this.bucket.arn;

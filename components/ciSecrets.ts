@@ -80,11 +80,15 @@ export class CiSecrets extends pulumi.ComponentResource {
         };
         const secrets = {} as Record<CiSecretKey, github.ActionsSecret>;
         for (const key of Object.keys(names) as CiSecretKey[]) {
-            secrets[key] = new github.ActionsSecret(`${name}-${ROLES[key]}`, {
-                repository: args.repository,
-                secretName: names[key],
-                value: pulumi.secret(values[key]),
-            }, { parent: this });
+            secrets[key] = new github.ActionsSecret(
+                `${name}-${ROLES[key]}`,
+                {
+                    repository: args.repository,
+                    secretName: names[key],
+                    value: pulumi.secret(values[key]),
+                },
+                { parent: this },
+            );
         }
         this.secrets = secrets;
         this.secretNames = pulumi.output(Object.values(names));
@@ -92,14 +96,19 @@ export class CiSecrets extends pulumi.ComponentResource {
         if (args.environment === "prod") {
             const reviewers = args.prodReviewers ?? [];
             const userIds = reviewers.map((login) =>
-                github.getUserOutput({ username: login }, { parent: this }).id.apply((id) => Number(id)));
-            this.prodEnvironment = new github.RepositoryEnvironment(`${name}-prod-environment`, {
-                repository: args.repository,
-                environment: "prod",
-                // Self-review only matters with reviewers; without any, prod is gated by branch protection alone.
-                ...(reviewers.length > 0 ? { reviewers: [{ users: userIds }], preventSelfReview: true } : {}),
-                deploymentBranchPolicy: { protectedBranches: true, customBranchPolicies: false },
-            }, { parent: this });
+                github.getUserOutput({ username: login }, { parent: this }).id.apply((id) => Number(id)),
+            );
+            this.prodEnvironment = new github.RepositoryEnvironment(
+                `${name}-prod-environment`,
+                {
+                    repository: args.repository,
+                    environment: "prod",
+                    // Self-review only matters with reviewers; without any, prod is gated by branch protection alone.
+                    ...(reviewers.length > 0 ? { reviewers: [{ users: userIds }], preventSelfReview: true } : {}),
+                    deploymentBranchPolicy: { protectedBranches: true, customBranchPolicies: false },
+                },
+                { parent: this },
+            );
         }
 
         this.registerOutputs({ secretNames: this.secretNames });

@@ -128,31 +128,39 @@ export class DokployHost extends pulumi.ComponentResource {
     constructor(name: string, args: DokployHostArgs, opts?: pulumi.ComponentResourceOptions) {
         super("nextstack:dokploy:DokployHost", name, {}, opts);
 
-        const scripts = pulumi.all([args.profile, args.region, args.registryHost])
+        const scripts = pulumi
+            .all([args.profile, args.region, args.registryHost])
             .apply(([profile, region, registryHost]) => ecrLoginScripts({ profile, region, registryHost }));
         this.scriptHash = scripts.apply(scriptHash);
-        const stdin = pulumi.secret(pulumi.all([args.profile, args.accessKeyId, args.secretAccessKey])
-            .apply(([profile, id, secret]) => awsCredentialsFile(profile, id, secret)));
+        const stdin = pulumi.secret(
+            pulumi
+                .all([args.profile, args.accessKeyId, args.secretAccessKey])
+                .apply(([profile, id, secret]) => awsCredentialsFile(profile, id, secret)),
+        );
 
-        this.command = new command.remote.Command(`${name}-ecr-login`, {
-            connection: {
-                host: args.host,
-                port: args.port,
-                user: args.user,
-                privateKey: pulumi.secret(args.privateKey),
-                hostKey: args.hostKey,
+        this.command = new command.remote.Command(
+            `${name}-ecr-login`,
+            {
+                connection: {
+                    host: args.host,
+                    port: args.port,
+                    user: args.user,
+                    privateKey: pulumi.secret(args.privateKey),
+                    hostKey: args.hostKey,
+                },
+                create: scripts.apply((s) => s.create),
+                delete: scripts.apply((s) => s.delete),
+                stdin,
+                triggers: [args.accessKeyId, this.scriptHash],
+                logging: "none",
             },
-            create: scripts.apply((s) => s.create),
-            delete: scripts.apply((s) => s.delete),
-            stdin,
-            triggers: [args.accessKeyId, this.scriptHash],
-            logging: "none",
-        }, {
-            parent: this,
-            additionalSecretOutputs: ["stdout", "stderr"],
-            // A replacement must not delete the new setup after creating it: the files have fixed paths.
-            deleteBeforeReplace: true,
-        });
+            {
+                parent: this,
+                additionalSecretOutputs: ["stdout", "stderr"],
+                // A replacement must not delete the new setup after creating it: the files have fixed paths.
+                deleteBeforeReplace: true,
+            },
+        );
 
         this.registerOutputs({ scriptHash: this.scriptHash });
     }

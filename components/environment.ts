@@ -22,9 +22,16 @@ export interface EnvironmentArgs {
 }
 
 /** The app container's environment: config.appEnv first, so it cannot override what the stack owns. */
-export function appEnvironment(c: StackConfig, values: {
-    bucketName: string; accessKeyId: string; secretAccessKey: string; databaseUrl: string; clerkSecretKey: string;
-}): Record<string, string> {
+export function appEnvironment(
+    c: StackConfig,
+    values: {
+        bucketName: string;
+        accessKeyId: string;
+        secretAccessKey: string;
+        databaseUrl: string;
+        clerkSecretKey: string;
+    },
+): Record<string, string> {
     return {
         ...c.appEnv,
         NODE_ENV: "production",
@@ -75,109 +82,155 @@ export class Environment extends pulumi.ComponentResource {
             githubToken: c.githubToken ? pulumi.secret(c.githubToken.reveal()) : undefined,
         };
 
-        this.awsProvider = new aws.Provider(`${name}-aws`, {
-            region: c.aws.region as aws.Region,
-            allowedAccountIds: [c.aws.accountId],
-        }, { parent: this });
-        this.githubProvider = new github.Provider(`${name}-github`, {
-            owner: c.appRepository.owner,
-            ...(secret.githubToken ? { token: secret.githubToken } : {}),
-        }, { parent: this });
+        this.awsProvider = new aws.Provider(
+            `${name}-aws`,
+            {
+                region: c.aws.region as aws.Region,
+                allowedAccountIds: [c.aws.accountId],
+            },
+            { parent: this },
+        );
+        this.githubProvider = new github.Provider(
+            `${name}-github`,
+            {
+                owner: c.appRepository.owner,
+                ...(secret.githubToken ? { token: secret.githubToken } : {}),
+            },
+            { parent: this },
+        );
         const commandProvider = new command.Provider(`${name}-command`, {}, { parent: this });
         const onAws = { parent: this, providers: [this.awsProvider] };
 
-        this.registry = new ImageRegistry(`${name}-registry`, {
-            repositoryName: `${c.appName}-${env}`,
-            untaggedExpiryDays: c.ecr.untaggedExpiryDays,
-            keepVersionImages: c.ecr.keepVersionImages,
-            forceDelete: c.ecr.forceDelete && !prod,
-            protect: prod,
-            tags,
-        }, onAws);
+        this.registry = new ImageRegistry(
+            `${name}-registry`,
+            {
+                repositoryName: `${c.appName}-${env}`,
+                untaggedExpiryDays: c.ecr.untaggedExpiryDays,
+                keepVersionImages: c.ecr.keepVersionImages,
+                forceDelete: c.ecr.forceDelete && !prod,
+                protect: prod,
+                tags,
+            },
+            onAws,
+        );
 
-        this.assets = new AssetsBucket(`${name}-assets`, {
-            bucketName: c.bucket.name,
-            corsOrigins: [...c.bucket.corsOrigins],
-            forceDestroy: !prod,
-            protect: prod,
-            tags,
-        }, onAws);
+        this.assets = new AssetsBucket(
+            `${name}-assets`,
+            {
+                bucketName: c.bucket.name,
+                corsOrigins: [...c.bucket.corsOrigins],
+                forceDestroy: !prod,
+                protect: prod,
+                tags,
+            },
+            onAws,
+        );
 
-        this.oidc = new GithubOidc(`${name}-oidc`, {
-            createProvider: c.oidcProvider.create,
-            accountId: c.aws.accountId,
-            pushRoleName: `GitHubActionsECRPush-${label.title}`,
-            previewRoleName: `GitHubActionsPulumiPreview-${label.title}`,
-            pushSubjects: [...c.oidcSubjects],
-            infraRepository: c.infraRepository.fullName,
-            repositoryArn: this.registry.arn,
-            bucketArn: this.assets.arn,
-            runtimeUserName: c.runtimeUser.name,
-            tags,
-        }, onAws);
+        this.oidc = new GithubOidc(
+            `${name}-oidc`,
+            {
+                createProvider: c.oidcProvider.create,
+                accountId: c.aws.accountId,
+                pushRoleName: `GitHubActionsECRPush-${label.title}`,
+                previewRoleName: `GitHubActionsPulumiPreview-${label.title}`,
+                pushSubjects: [...c.oidcSubjects],
+                infraRepository: c.infraRepository.fullName,
+                repositoryArn: this.registry.arn,
+                bucketArn: this.assets.arn,
+                runtimeUserName: c.runtimeUser.name,
+                tags,
+            },
+            onAws,
+        );
 
-        this.runtime = new RuntimeAccess(`${name}-runtime`, {
-            userName: c.runtimeUser.name,
-            ...(c.runtimeUser.exists ? { importExistingUser: c.runtimeUser.name } : {}),
-            bucketArn: this.assets.arn,
-            repositoryArn: this.registry.arn,
-            accessKeys: c.runtimeUser.accessKeys,
-            activeKey: c.runtimeUser.activeKey,
-            tags,
-        }, onAws);
+        this.runtime = new RuntimeAccess(
+            `${name}-runtime`,
+            {
+                userName: c.runtimeUser.name,
+                ...(c.runtimeUser.exists ? { importExistingUser: c.runtimeUser.name } : {}),
+                bucketArn: this.assets.arn,
+                repositoryArn: this.registry.arn,
+                accessKeys: c.runtimeUser.accessKeys,
+                activeKey: c.runtimeUser.activeKey,
+                tags,
+            },
+            onAws,
+        );
 
-        this.dokployHost = new DokployHost(`${name}-dokploy-host`, {
-            host: c.ssh.host,
-            port: c.ssh.port,
-            user: c.ssh.user,
-            privateKey: secret.sshPrivateKey,
-            hostKey: c.ssh.hostKey,
-            profile: `${PROJECT}-${env}-ecr`,
-            region: c.aws.region,
-            registryHost: this.registry.repositoryUrl.apply((url) => url.split("/")[0]),
-            accessKeyId: this.runtime.activeAccessKeyId,
-            secretAccessKey: this.runtime.activeSecretAccessKey,
-        }, { parent: this, providers: [commandProvider] });
+        this.dokployHost = new DokployHost(
+            `${name}-dokploy-host`,
+            {
+                host: c.ssh.host,
+                port: c.ssh.port,
+                user: c.ssh.user,
+                privateKey: secret.sshPrivateKey,
+                hostKey: c.ssh.hostKey,
+                profile: `${PROJECT}-${env}-ecr`,
+                region: c.aws.region,
+                registryHost: this.registry.repositoryUrl.apply((url) => url.split("/")[0]),
+                accessKeyId: this.runtime.activeAccessKeyId,
+                secretAccessKey: this.runtime.activeSecretAccessKey,
+            },
+            { parent: this, providers: [commandProvider] },
+        );
 
         // The configured account: the provider's allowedAccountIds already refuses any other, and
         // no invoke is needed (an unanswered invoke would leave this output pending forever).
         this.accountId = pulumi.output(c.aws.accountId);
-        this.image = c.image ? pulumi.output(c.image) : pulumi.interpolate`${this.registry.repositoryUrl}:${c.imageTag}`;
-        this.appEnv = pulumi.secret(pulumi.all([
-            this.assets.bucketName, this.runtime.activeAccessKeyId, this.runtime.activeSecretAccessKey,
-            secret.databaseUrl, secret.clerkSecretKey,
-        ]).apply(([bucketName, accessKeyId, secretAccessKey, databaseUrl, clerkSecretKey]) =>
-            appEnvironment(c, { bucketName, accessKeyId, secretAccessKey, databaseUrl, clerkSecretKey })));
+        this.image = c.image
+            ? pulumi.output(c.image)
+            : pulumi.interpolate`${this.registry.repositoryUrl}:${c.imageTag}`;
+        this.appEnv = pulumi.secret(
+            pulumi
+                .all([
+                    this.assets.bucketName,
+                    this.runtime.activeAccessKeyId,
+                    this.runtime.activeSecretAccessKey,
+                    secret.databaseUrl,
+                    secret.clerkSecretKey,
+                ])
+                .apply(([bucketName, accessKeyId, secretAccessKey, databaseUrl, clerkSecretKey]) =>
+                    appEnvironment(c, { bucketName, accessKeyId, secretAccessKey, databaseUrl, clerkSecretKey }),
+                ),
+        );
 
         // The host must be logged in to ECR before Dokploy pulls the image.
-        this.application = new DokployApplication(`${name}-app`, {
-            serverUrl: c.dokploy.url,
-            projectName: c.dokploy.projectName,
-            environmentName: c.dokploy.environmentName,
-            name: c.appName,
-            // Swarm service name prefix; Dokploy appends a random 6-character suffix.
-            appName: c.appName,
-            dockerImage: this.image,
-            env: this.appEnv,
-            replicas: c.replicas,
-            healthCheck: { path: c.healthPath, port: c.port },
-            domain: { host: c.domain, port: c.port, https: true },
-        }, { parent: this, dependsOn: [this.dokployHost] });
+        this.application = new DokployApplication(
+            `${name}-app`,
+            {
+                serverUrl: c.dokploy.url,
+                projectName: c.dokploy.projectName,
+                environmentName: c.dokploy.environmentName,
+                name: c.appName,
+                // Swarm service name prefix; Dokploy appends a random 6-character suffix.
+                appName: c.appName,
+                dockerImage: this.image,
+                env: this.appEnv,
+                replicas: c.replicas,
+                healthCheck: { path: c.healthPath, port: c.port },
+                domain: { host: c.domain, port: c.port, https: true },
+            },
+            { parent: this, dependsOn: [this.dokployHost] },
+        );
         this.appUrl = this.application.url.apply((url) => url ?? `https://${c.domain}`);
         this.healthUrl = pulumi.interpolate`${this.appUrl}${c.healthPath}`;
 
-        this.ciSecrets = new CiSecrets(`${name}-ci-secrets`, {
-            environment: env,
-            repository: c.appRepository.name,
-            awsOidcRoleArn: this.oidc.pushRoleArn,
-            dokployUrl: c.dokploy.url,
-            dokployToken: secret.dokployApiToken,
-            dokployAppId: this.application.applicationId,
-            dokployAppUrl: this.appUrl,
-            clerkPublishableKey: c.clerk.publishableKey,
-            clerkSecretKey: secret.clerkSecretKey,
-            prodReviewers: c.prodReviewers,
-        }, { parent: this, providers: [this.githubProvider] });
+        this.ciSecrets = new CiSecrets(
+            `${name}-ci-secrets`,
+            {
+                environment: env,
+                repository: c.appRepository.name,
+                awsOidcRoleArn: this.oidc.pushRoleArn,
+                dokployUrl: c.dokploy.url,
+                dokployToken: secret.dokployApiToken,
+                dokployAppId: this.application.applicationId,
+                dokployAppUrl: this.appUrl,
+                clerkPublishableKey: c.clerk.publishableKey,
+                clerkSecretKey: secret.clerkSecretKey,
+                prodReviewers: c.prodReviewers,
+            },
+            { parent: this, providers: [this.githubProvider] },
+        );
 
         this.registerOutputs({
             accountId: this.accountId,

@@ -23,7 +23,12 @@ export const ECR_PUSH_ACTIONS = [
  * What `pulumi preview` needs to refresh this environment's resources, and nothing that writes.
  * sts:GetCallerIdentity is absent on purpose: it needs no permission, and granting it would need `*`.
  */
-export const PREVIEW_ECR_ACTIONS = ["ecr:Describe*", "ecr:List*", "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy"] as const;
+export const PREVIEW_ECR_ACTIONS = [
+    "ecr:Describe*",
+    "ecr:List*",
+    "ecr:GetLifecyclePolicy",
+    "ecr:GetRepositoryPolicy",
+] as const;
 export const PREVIEW_IAM_ACTIONS = ["iam:Get*", "iam:List*"] as const;
 export const PREVIEW_S3_ACTIONS = [
     "s3:GetBucket*",
@@ -38,22 +43,27 @@ export const PREVIEW_S3_ACTIONS = [
  * Trust for GitHub's OIDC tokens: audience sts.amazonaws.com and one of the exact subjects.
  * StringEquals on both (never StringLike, never ForAllValues:, which is true when a claim is missing).
  */
-export function githubTrustPolicy(providerArn: pulumi.Input<string>, subjects: readonly string[]): aws.types.input.iam.PolicyDocument {
+export function githubTrustPolicy(
+    providerArn: pulumi.Input<string>,
+    subjects: readonly string[],
+): aws.types.input.iam.PolicyDocument {
     if (subjects.length === 0) throw new Error("githubTrustPolicy: at least one exact OIDC subject is required");
     return {
         Version: "2012-10-17",
-        Statement: [{
-            Sid: "GitHubActionsOidc",
-            Effect: "Allow",
-            Principal: { Federated: providerArn },
-            Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: {
-                StringEquals: {
-                    [`${CLAIM}:aud`]: "sts.amazonaws.com",
-                    [`${CLAIM}:sub`]: [...subjects],
+        Statement: [
+            {
+                Sid: "GitHubActionsOidc",
+                Effect: "Allow",
+                Principal: { Federated: providerArn },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: {
+                    StringEquals: {
+                        [`${CLAIM}:aud`]: "sts.amazonaws.com",
+                        [`${CLAIM}:sub`]: [...subjects],
+                    },
                 },
             },
-        }],
+        ],
     };
 }
 
@@ -123,49 +133,73 @@ export class GithubOidc extends pulumi.ComponentResource {
 
         // One provider per URL per account: a destroy must not break other stacks' roles, so it is retained.
         this.providerArn = args.createProvider
-            ? new aws.iam.OpenIdConnectProvider(`${name}-provider`, {
-                url: GITHUB_OIDC_URL,
-                clientIdLists: ["sts.amazonaws.com"],
-                tags: args.tags,
-            }, { parent: this, retainOnDelete: true }).arn
+            ? new aws.iam.OpenIdConnectProvider(
+                  `${name}-provider`,
+                  {
+                      url: GITHUB_OIDC_URL,
+                      clientIdLists: ["sts.amazonaws.com"],
+                      tags: args.tags,
+                  },
+                  { parent: this, retainOnDelete: true },
+              ).arn
             : aws.iam.getOpenIdConnectProviderOutput({ url: GITHUB_OIDC_URL }, { parent: this }).arn;
 
-        const pushRole = new aws.iam.Role(`${name}-push-role`, {
-            name: args.pushRoleName,
-            description: "GitHub Actions: push images to this environment's ECR repository",
-            assumeRolePolicy: pulumi.all([this.providerArn, args.pushSubjects])
-                .apply(([arn, subjects]) => githubTrustPolicy(arn, subjects)),
-            maxSessionDuration: 3600,
-            tags: args.tags,
-        }, { parent: this });
-        new aws.iam.RolePolicy(`${name}-push-policy`, {
-            role: pushRole.name,
-            policy: ecrPushPolicy(args.repositoryArn),
-        }, { parent: this });
+        const pushRole = new aws.iam.Role(
+            `${name}-push-role`,
+            {
+                name: args.pushRoleName,
+                description: "GitHub Actions: push images to this environment's ECR repository",
+                assumeRolePolicy: pulumi
+                    .all([this.providerArn, args.pushSubjects])
+                    .apply(([arn, subjects]) => githubTrustPolicy(arn, subjects)),
+                maxSessionDuration: 3600,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        new aws.iam.RolePolicy(
+            `${name}-push-policy`,
+            {
+                role: pushRole.name,
+                policy: ecrPushPolicy(args.repositoryArn),
+            },
+            { parent: this },
+        );
 
         const previewSubject = pulumi.interpolate`repo:${args.infraRepository}:pull_request`;
-        const previewRole = new aws.iam.Role(`${name}-preview-role`, {
-            name: args.previewRoleName,
-            description: "GitHub Actions: read-only pulumi preview from pull requests of the infrastructure repository",
-            assumeRolePolicy: pulumi.all([this.providerArn, previewSubject])
-                .apply(([arn, subject]) => githubTrustPolicy(arn, [subject])),
-            maxSessionDuration: 3600,
-            tags: args.tags,
-        }, { parent: this });
-        const iam = (kind: string, id: pulumi.Input<string>) => pulumi.interpolate`arn:aws:iam::${args.accountId}:${kind}/${id}`;
-        new aws.iam.RolePolicy(`${name}-preview-policy`, {
-            role: previewRole.name,
-            policy: previewReadOnlyPolicy({
-                repositoryArn: args.repositoryArn,
-                bucketArn: args.bucketArn,
-                iamArns: [
-                    iam("role", args.pushRoleName),
-                    iam("role", args.previewRoleName),
-                    iam("user", args.runtimeUserName),
-                    iam("oidc-provider", GITHUB_OIDC_URL.replace(/^https:\/\//, "")),
-                ],
-            }),
-        }, { parent: this });
+        const previewRole = new aws.iam.Role(
+            `${name}-preview-role`,
+            {
+                name: args.previewRoleName,
+                description:
+                    "GitHub Actions: read-only pulumi preview from pull requests of the infrastructure repository",
+                assumeRolePolicy: pulumi
+                    .all([this.providerArn, previewSubject])
+                    .apply(([arn, subject]) => githubTrustPolicy(arn, [subject])),
+                maxSessionDuration: 3600,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        const iam = (kind: string, id: pulumi.Input<string>) =>
+            pulumi.interpolate`arn:aws:iam::${args.accountId}:${kind}/${id}`;
+        new aws.iam.RolePolicy(
+            `${name}-preview-policy`,
+            {
+                role: previewRole.name,
+                policy: previewReadOnlyPolicy({
+                    repositoryArn: args.repositoryArn,
+                    bucketArn: args.bucketArn,
+                    iamArns: [
+                        iam("role", args.pushRoleName),
+                        iam("role", args.previewRoleName),
+                        iam("user", args.runtimeUserName),
+                        iam("oidc-provider", GITHUB_OIDC_URL.replace(/^https:\/\//, "")),
+                    ],
+                }),
+            },
+            { parent: this },
+        );
 
         this.pushRoleArn = pushRole.arn;
         this.pushRoleName = pushRole.name;

@@ -39,19 +39,32 @@ export interface LifecycleRule {
  * The lifecycle policy. Rules are in ascending `rulePriority`, as ECR stores them, so the
  * provider sees no perpetual diff; untagged images go first because they are never deployed.
  */
-export function lifecyclePolicyDocument(untaggedExpiryDays: number, keepVersionImages: number): { rules: LifecycleRule[] } {
+export function lifecyclePolicyDocument(
+    untaggedExpiryDays: number,
+    keepVersionImages: number,
+): { rules: LifecycleRule[] } {
     return {
         rules: [
             {
                 rulePriority: 1,
                 description: `Expire untagged images after ${untaggedExpiryDays} days`,
-                selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: untaggedExpiryDays },
+                selection: {
+                    tagStatus: "untagged",
+                    countType: "sinceImagePushed",
+                    countUnit: "days",
+                    countNumber: untaggedExpiryDays,
+                },
                 action: { type: "expire" },
             },
             {
                 rulePriority: 2,
                 description: `Keep the last ${keepVersionImages} v* images`,
-                selection: { tagStatus: "tagged", tagPrefixList: ["v"], countType: "imageCountMoreThan", countNumber: keepVersionImages },
+                selection: {
+                    tagStatus: "tagged",
+                    tagPrefixList: ["v"],
+                    countType: "imageCountMoreThan",
+                    countNumber: keepVersionImages,
+                },
                 action: { type: "expire" },
             },
         ],
@@ -70,22 +83,33 @@ export class ImageRegistry extends pulumi.ComponentResource {
     constructor(name: string, args: ImageRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("nextstack:aws:ImageRegistry", name, {}, opts);
 
-        this.repository = new aws.ecr.Repository(`${name}-repository`, {
-            name: args.repositoryName,
-            imageScanningConfiguration: { scanOnPush: true },
-            encryptionConfigurations: [{ encryptionType: "AES256" }],
-            // Plain IMMUTABLE would reject the second push of `latest` (SECURITY.md §4).
-            imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
-            imageTagMutabilityExclusionFilters: [{ filterType: "WILDCARD", filter: "latest" }],
-            forceDelete: args.forceDelete,
-            tags: args.tags,
-        }, { parent: this, protect: args.protect === true });
+        this.repository = new aws.ecr.Repository(
+            `${name}-repository`,
+            {
+                name: args.repositoryName,
+                imageScanningConfiguration: { scanOnPush: true },
+                encryptionConfigurations: [{ encryptionType: "AES256" }],
+                // Plain IMMUTABLE would reject the second push of `latest` (SECURITY.md §4).
+                imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
+                imageTagMutabilityExclusionFilters: [{ filterType: "WILDCARD", filter: "latest" }],
+                forceDelete: args.forceDelete,
+                tags: args.tags,
+            },
+            { parent: this, protect: args.protect === true },
+        );
 
-        new aws.ecr.LifecyclePolicy(`${name}-lifecycle`, {
-            repository: this.repository.name,
-            policy: pulumi.all([args.untaggedExpiryDays, args.keepVersionImages])
-                .apply(([days, keep]): aws.types.input.ecr.LifecyclePolicyDocument => lifecyclePolicyDocument(days, keep)),
-        }, { parent: this });
+        new aws.ecr.LifecyclePolicy(
+            `${name}-lifecycle`,
+            {
+                repository: this.repository.name,
+                policy: pulumi
+                    .all([args.untaggedExpiryDays, args.keepVersionImages])
+                    .apply(([days, keep]): aws.types.input.ecr.LifecyclePolicyDocument =>
+                        lifecyclePolicyDocument(days, keep),
+                    ),
+            },
+            { parent: this },
+        );
 
         this.repositoryUrl = this.repository.repositoryUrl;
         this.arn = this.repository.arn;

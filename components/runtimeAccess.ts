@@ -16,18 +16,35 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { KeySlot } from "./config";
 
-export const S3_OBJECT_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"] as const;
-export const ECR_PULL_ACTIONS = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"] as const;
+export const S3_OBJECT_ACTIONS = [
+    "s3:GetObject",
+    "s3:PutObject",
+    "s3:DeleteObject",
+    "s3:AbortMultipartUpload",
+] as const;
+export const ECR_PULL_ACTIONS = [
+    "ecr:BatchGetImage",
+    "ecr:GetDownloadUrlForLayer",
+    "ecr:BatchCheckLayerAvailability",
+] as const;
 
 /**
  * The runtime user's only policy. No s3:ListBucket: presigned uploads and reads name their
  * object, so listing would only widen what a leaked key reveals. No PutObjectAcl: ACLs are off.
  */
-export function runtimePolicy(bucketArn: pulumi.Input<string>, repositoryArn: pulumi.Input<string>): aws.types.input.iam.PolicyDocument {
+export function runtimePolicy(
+    bucketArn: pulumi.Input<string>,
+    repositoryArn: pulumi.Input<string>,
+): aws.types.input.iam.PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [
-            { Sid: "AssetsObjects", Effect: "Allow", Action: [...S3_OBJECT_ACTIONS], Resource: pulumi.interpolate`${bucketArn}/*` },
+            {
+                Sid: "AssetsObjects",
+                Effect: "Allow",
+                Action: [...S3_OBJECT_ACTIONS],
+                Resource: pulumi.interpolate`${bucketArn}/*`,
+            },
             { Sid: "PullThisRepository", Effect: "Allow", Action: [...ECR_PULL_ACTIONS], Resource: repositoryArn },
             { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
         ],
@@ -65,31 +82,45 @@ export class RuntimeAccess extends pulumi.ComponentResource {
     constructor(name: string, args: RuntimeAccessArgs, opts?: pulumi.ComponentResourceOptions) {
         super("nextstack:aws:RuntimeAccess", name, {}, opts);
         if (!args.accessKeys.includes(args.activeKey)) {
-            throw new Error(`RuntimeAccess ${name}: active key "${args.activeKey}" is not one of ${args.accessKeys.join(", ")}`);
+            throw new Error(
+                `RuntimeAccess ${name}: active key "${args.activeKey}" is not one of ${args.accessKeys.join(", ")}`,
+            );
         }
 
-        this.user = new aws.iam.User(`${name}-user`, {
-            name: args.userName,
-            ...(args.importExistingUser ? {} : { tags: args.tags }),
-        }, {
-            parent: this,
-            // The import id of an IAM user is its name. An adopted user existed before this stack,
-            // so a destroy leaves it in place. Remove the option after the first `up`.
-            ...(args.importExistingUser ? { import: args.importExistingUser, retainOnDelete: true } : {}),
-        });
+        this.user = new aws.iam.User(
+            `${name}-user`,
+            {
+                name: args.userName,
+                ...(args.importExistingUser ? {} : { tags: args.tags }),
+            },
+            {
+                parent: this,
+                // The import id of an IAM user is its name. An adopted user existed before this stack,
+                // so a destroy leaves it in place. Remove the option after the first `up`.
+                ...(args.importExistingUser ? { import: args.importExistingUser, retainOnDelete: true } : {}),
+            },
+        );
 
-        new aws.iam.UserPolicy(`${name}-policy`, {
-            user: this.user.name,
-            policy: runtimePolicy(args.bucketArn, args.repositoryArn),
-        }, { parent: this });
+        new aws.iam.UserPolicy(
+            `${name}-policy`,
+            {
+                user: this.user.name,
+                policy: runtimePolicy(args.bucketArn, args.repositoryArn),
+            },
+            { parent: this },
+        );
 
         const keys: Partial<Record<KeySlot, aws.iam.AccessKey>> = {};
         for (const slot of args.accessKeys) {
-            keys[slot] = new aws.iam.AccessKey(`${name}-key-${slot}`, { user: this.user.name }, {
-                parent: this,
-                // The provider already marks it sensitive; listing it makes that independent of the provider (pulumi-aws#726).
-                additionalSecretOutputs: ["secret"],
-            });
+            keys[slot] = new aws.iam.AccessKey(
+                `${name}-key-${slot}`,
+                { user: this.user.name },
+                {
+                    parent: this,
+                    // The provider already marks it sensitive; listing it makes that independent of the provider (pulumi-aws#726).
+                    additionalSecretOutputs: ["secret"],
+                },
+            );
         }
         const active = keys[args.activeKey] as aws.iam.AccessKey;
 

@@ -10,8 +10,13 @@ const GH_ENV = "github:index/repositoryEnvironment:RepositoryEnvironment";
 describe("CiSecrets", () => {
     it("uses the guide's exact secret names per environment", () => {
         expect(Object.values(ciSecretNames("qa"))).to.deep.equal([
-            "AWS_OIDC_ROLE_ARN_QA", "DOKPLOY_QA_URL", "DOKPLOY_QA_TOKEN", "DOKPLOY_QA_APP_ID", "DOKPLOY_QA_APP_URL",
-            "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY_QA", "CLERK_SECRET_KEY_QA",
+            "AWS_OIDC_ROLE_ARN_QA",
+            "DOKPLOY_QA_URL",
+            "DOKPLOY_QA_TOKEN",
+            "DOKPLOY_QA_APP_ID",
+            "DOKPLOY_QA_APP_URL",
+            "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY_QA",
+            "CLERK_SECRET_KEY_QA",
         ]);
     });
 
@@ -20,7 +25,9 @@ describe("CiSecrets", () => {
     for (const stack of ["dev", "qa", "prod"] as const) {
         describe(`${stack} stack`, () => {
             let run: ProgramRun;
-            before(async () => { run = await runStack(stack); });
+            before(async () => {
+                run = await runStack(stack);
+            });
             const ENV = stack.toUpperCase();
 
             it("writes each secret into the app repository, through `value`, as a Pulumi secret", () => {
@@ -34,8 +41,11 @@ describe("CiSecrets", () => {
                 }
             });
             it("carries the values the app's workflows need", () => {
-                const value = (n: string) => resourcesOfType(SECRET).find((s) => s.inputs.secretName === n)?.inputs.value;
-                expect(value(`AWS_OIDC_ROLE_ARN_${ENV}`)).to.equal(`arn:aws:iam::${accounts[stack]}:role/GitHubActionsECRPush-${titles[stack]}`);
+                const value = (n: string) =>
+                    resourcesOfType(SECRET).find((s) => s.inputs.secretName === n)?.inputs.value;
+                expect(value(`AWS_OIDC_ROLE_ARN_${ENV}`)).to.equal(
+                    `arn:aws:iam::${accounts[stack]}:role/GitHubActionsECRPush-${titles[stack]}`,
+                );
                 expect(value(`DOKPLOY_${ENV}_URL`)).to.equal(`https://dokploy-${stack}.nextstack-saas-starter.com`);
                 expect(value(`DOKPLOY_${ENV}_TOKEN`)).to.equal(SENTINEL.dokployApiToken);
                 expect(value(`CLERK_SECRET_KEY_${ENV}`)).to.equal(SENTINEL.clerkSecretKey);
@@ -46,15 +56,25 @@ describe("CiSecrets", () => {
             it("uses the GitHub provider owned by the app repository's owner", () => {
                 const provider = run.registrations.find((r) => r.type === "pulumi:providers:github");
                 expect(provider?.inputs.owner).to.equal("your-username");
-                for (const s of resourcesOfType(SECRET)) expect(s.provider.startsWith(`${provider?.urn}::`), s.name).to.equal(true);
+                for (const s of resourcesOfType(SECRET))
+                    expect(s.provider.startsWith(`${provider?.urn}::`), s.name).to.equal(true);
             });
             if (stack === "prod") {
                 it("protects the `prod` GitHub environment: reviewers by user id, no self-review, protected branches", () => {
                     const e = findResource(GH_ENV, "prod-ci-secrets-prod-environment");
-                    expect(e.inputs).to.deep.include({ repository: "nextstack-saas-starter", environment: "prod", preventSelfReview: true });
+                    expect(e.inputs).to.deep.include({
+                        repository: "nextstack-saas-starter",
+                        environment: "prod",
+                        preventSelfReview: true,
+                    });
                     expect(e.inputs.reviewers).to.deep.equal([{ users: [githubUserId("alice"), githubUserId("bob")] }]);
-                    expect(e.inputs.deploymentBranchPolicy).to.deep.equal({ protectedBranches: true, customBranchPolicies: false });
-                    const lookups = allInvocations().filter((i) => i.token === "github:index/getUser:getUser").map((i) => i.inputs.username);
+                    expect(e.inputs.deploymentBranchPolicy).to.deep.equal({
+                        protectedBranches: true,
+                        customBranchPolicies: false,
+                    });
+                    const lookups = allInvocations()
+                        .filter((i) => i.token === "github:index/getUser:getUser")
+                        .map((i) => i.inputs.username);
                     expect(lookups).to.have.members(["alice", "bob"]);
                 });
             } else {

@@ -3,7 +3,11 @@ import { ConfigError, ConfigProblem, fromEntries, fromStackYaml, validateStackCo
 import { allRegistrations, runProgram } from "./mocks";
 import { secretKeysOf, stackEntries, StackName, stackYaml } from "./stacks";
 
-function problemsOf(stack: StackName, overrides: Record<string, string>, options: { drop?: string[]; plain?: string[] } = {}): readonly ConfigProblem[] {
+function problemsOf(
+    stack: StackName,
+    overrides: Record<string, string>,
+    options: { drop?: string[]; plain?: string[] } = {},
+): readonly ConfigProblem[] {
     const entries = stackEntries(stack, overrides);
     for (const key of options.drop ?? []) delete entries[key];
     const secrets = secretKeysOf(entries).filter((k) => !(options.plain ?? []).includes(k));
@@ -12,31 +16,113 @@ function problemsOf(stack: StackName, overrides: Record<string, string>, options
 }
 
 /** One broken setting each; the problem must name that key, and the message must too. */
-const BROKEN: { what: string; stack: StackName; key: string; overrides?: Record<string, string>; drop?: string[]; plain?: string[] }[] = [
+const BROKEN: {
+    what: string;
+    stack: StackName;
+    key: string;
+    overrides?: Record<string, string>;
+    drop?: string[];
+    plain?: string[];
+}[] = [
     { what: "an 11-digit account id", stack: "dev", key: "accountId", overrides: { accountId: "12345678901" } },
     { what: "a made-up region", stack: "dev", key: "aws:region", overrides: { "aws:region": "mars-north-1" } },
-    { what: "an app name with upper case and underscores", stack: "dev", key: "appName", overrides: { appName: "Next_Stack" } },
-    { what: "an app repository without owner", stack: "dev", key: "appRepository", overrides: { appRepository: "nextstack-saas-starter" } },
-    { what: "an infra repository with a path", stack: "qa", key: "infraRepository", overrides: { infraRepository: "a/b/c" } },
-    { what: "a wildcard OIDC subject", stack: "dev", key: "oidcSubjects", overrides: { oidcSubjects: '["repo:your-username/nextstack-saas-starter:*"]' } },
-    { what: "an OIDC subject of another repository", stack: "qa", key: "oidcSubjects", overrides: { oidcSubjects: '["repo:someone/else:environment:qa"]' } },
-    { what: "prod trusting pull requests to push", stack: "prod", key: "oidcSubjects", overrides: { oidcSubjects: '["repo:your-username/nextstack-saas-starter:pull_request"]' } },
-    { what: "a domain with a scheme", stack: "dev", key: "domain", overrides: { domain: "https://dev.nextstack-saas-starter.com" } },
+    {
+        what: "an app name with upper case and underscores",
+        stack: "dev",
+        key: "appName",
+        overrides: { appName: "Next_Stack" },
+    },
+    {
+        what: "an app repository without owner",
+        stack: "dev",
+        key: "appRepository",
+        overrides: { appRepository: "nextstack-saas-starter" },
+    },
+    {
+        what: "an infra repository with a path",
+        stack: "qa",
+        key: "infraRepository",
+        overrides: { infraRepository: "a/b/c" },
+    },
+    {
+        what: "a wildcard OIDC subject",
+        stack: "dev",
+        key: "oidcSubjects",
+        overrides: { oidcSubjects: '["repo:your-username/nextstack-saas-starter:*"]' },
+    },
+    {
+        what: "an OIDC subject of another repository",
+        stack: "qa",
+        key: "oidcSubjects",
+        overrides: { oidcSubjects: '["repo:someone/else:environment:qa"]' },
+    },
+    {
+        what: "prod trusting pull requests to push",
+        stack: "prod",
+        key: "oidcSubjects",
+        overrides: { oidcSubjects: '["repo:your-username/nextstack-saas-starter:pull_request"]' },
+    },
+    {
+        what: "a domain with a scheme",
+        stack: "dev",
+        key: "domain",
+        overrides: { domain: "https://dev.nextstack-saas-starter.com" },
+    },
     { what: "a port out of range", stack: "dev", key: "port", overrides: { port: "70000" } },
     { what: "an image tag with a space", stack: "qa", key: "imageTag", overrides: { imageTag: "v1 .2" } },
-    { what: "a yes/no flag written as yes", stack: "dev", key: "createOidcProvider", overrides: { createOidcProvider: "yes" } },
+    {
+        what: "a yes/no flag written as yes",
+        stack: "dev",
+        key: "createOidcProvider",
+        overrides: { createOidcProvider: "yes" },
+    },
     { what: "a wildcard CORS origin", stack: "dev", key: "corsOrigins", overrides: { corsOrigins: '["*"]' } },
-    { what: "a plain-HTTP CORS origin", stack: "qa", key: "corsOrigins", overrides: { corsOrigins: '["http://qa.example.com"]' } },
-    { what: "an unknown key slot", stack: "dev", key: "runtimeAccessKeys", overrides: { runtimeAccessKeys: '["red"]' } },
-    { what: "an active key that does not exist", stack: "dev", key: "activeRuntimeKey", overrides: { activeRuntimeKey: "green" } },
-    { what: "a Dokploy URL over plain HTTP", stack: "dev", key: "dokployUrl", overrides: { dokployUrl: "http://dokploy-dev.nextstack-saas-starter.com" } },
+    {
+        what: "a plain-HTTP CORS origin",
+        stack: "qa",
+        key: "corsOrigins",
+        overrides: { corsOrigins: '["http://qa.example.com"]' },
+    },
+    {
+        what: "an unknown key slot",
+        stack: "dev",
+        key: "runtimeAccessKeys",
+        overrides: { runtimeAccessKeys: '["red"]' },
+    },
+    {
+        what: "an active key that does not exist",
+        stack: "dev",
+        key: "activeRuntimeKey",
+        overrides: { activeRuntimeKey: "green" },
+    },
+    {
+        what: "a Dokploy URL over plain HTTP",
+        stack: "dev",
+        key: "dokployUrl",
+        overrides: { dokployUrl: "http://dokploy-dev.nextstack-saas-starter.com" },
+    },
     { what: "an SSH host key that is not one", stack: "qa", key: "sshHostKey", overrides: { sshHostKey: "not a key" } },
-    { what: "a secret key given as the publishable key", stack: "dev", key: "clerkPublishableKey", overrides: { clerkPublishableKey: "sk_test_abc" } },
-    { what: "the Clerk secret key stored in plain text", stack: "dev", key: "clerkSecretKey", plain: ["clerkSecretKey"] },
+    {
+        what: "a secret key given as the publishable key",
+        stack: "dev",
+        key: "clerkPublishableKey",
+        overrides: { clerkPublishableKey: "sk_test_abc" },
+    },
+    {
+        what: "the Clerk secret key stored in plain text",
+        stack: "dev",
+        key: "clerkSecretKey",
+        plain: ["clerkSecretKey"],
+    },
     { what: "a MySQL database URL", stack: "prod", key: "databaseUrl", overrides: { databaseUrl: "mysql://u:p@h/db" } },
     { what: "a missing Dokploy API token", stack: "qa", key: "dokployApiToken", drop: ["dokployApiToken"] },
     { what: "force-delete in prod", stack: "prod", key: "ecrForceDelete", overrides: { ecrForceDelete: "true" } },
-    { what: "seven prod reviewers", stack: "prod", key: "prodReviewers", overrides: { prodReviewers: JSON.stringify(["a", "b", "c", "d", "e", "f", "g"]) } },
+    {
+        what: "seven prod reviewers",
+        stack: "prod",
+        key: "prodReviewers",
+        overrides: { prodReviewers: JSON.stringify(["a", "b", "c", "d", "e", "f", "g"]) },
+    },
     { what: "an invalid bucket name", stack: "dev", key: "bucketName", overrides: { bucketName: "Bad_Bucket" } },
     { what: "a health path without a slash", stack: "dev", key: "healthPath", overrides: { healthPath: "api/health" } },
     { what: "a mistyped key", stack: "dev", key: "acountId", overrides: { acountId: "123456789012" } },
@@ -47,7 +133,10 @@ describe("stack config", () => {
         for (const b of BROKEN) {
             it(`${b.stack}: ${b.what} → ${b.key}`, () => {
                 const problems = problemsOf(b.stack, b.overrides ?? {}, { drop: b.drop, plain: b.plain });
-                expect(problems.map((p) => p.key), "problem keys").to.include(b.key);
+                expect(
+                    problems.map((p) => p.key),
+                    "problem keys",
+                ).to.include(b.key);
                 const message = new ConfigError(problems).message;
                 expect(message).to.include(`Stack "${b.stack}"`).and.include(`- ${b.key}:`);
                 const problem = problems.find((p) => p.key === b.key);
@@ -78,17 +167,28 @@ describe("stack config", () => {
             it(`${stack} reports exactly its not-yet-known values as missing, each with its fix command`, () => {
                 const result = validateStackConfig(fromStackYaml(stack, stackYaml(stack)));
                 expect(result.ok).to.equal(false);
-                expect(result.problems.map((p) => p.kind)).to.satisfy((kinds: string[]) => kinds.every((k) => k === "missing"));
+                expect(result.problems.map((p) => p.kind)).to.satisfy((kinds: string[]) =>
+                    kinds.every((k) => k === "missing"),
+                );
                 expect(result.problems.map((p) => p.key)).to.have.members([
-                    "accountId", "dokployUrl", "dokployHost", "sshHostKey", "clerkPublishableKey",
-                    "dokployApiToken", "sshPrivateKey", "clerkSecretKey", "databaseUrl",
+                    "accountId",
+                    "dokployUrl",
+                    "dokployHost",
+                    "sshHostKey",
+                    "clerkPublishableKey",
+                    "dokployApiToken",
+                    "sshPrivateKey",
+                    "clerkSecretKey",
+                    "databaseUrl",
                 ]);
                 const token = result.problems.find((p) => p.key === "dokployApiToken");
                 expect(token?.fix).to.match(new RegExp(`^pulumi config set --secret dokployApiToken .* -s ${stack}$`));
             });
             it(`${stack} is valid once the missing values are set`, () => {
                 const entries = stackEntries(stack);
-                expect(validateStackConfig(fromEntries(stack, entries, secretKeysOf(entries))).problems).to.deep.equal([]);
+                expect(validateStackConfig(fromEntries(stack, entries, secretKeysOf(entries))).problems).to.deep.equal(
+                    [],
+                );
             });
         }
     });
@@ -104,13 +204,20 @@ describe("stack config", () => {
             }
             expect(error).to.be.instanceOf(ConfigError);
             const message = (error as Error).message;
-            expect(message).to.include('Stack "qa"').and.include("- accountId:").and.include("- corsOrigins:").and.include("nothing was created");
+            expect(message)
+                .to.include('Stack "qa"')
+                .and.include("- accountId:")
+                .and.include("- corsOrigins:")
+                .and.include("nothing was created");
             expect(allRegistrations()).to.deep.equal([]);
         });
         it("the committed qa file as it stands is refused before anything is registered", async () => {
             const raw = fromStackYaml("qa", stackYaml("qa"));
             const entries = Object.fromEntries([...raw.values].map(([k, v]) => [k, v.value]));
-            const error = await runProgram("qa", entries).then(() => undefined, (e: unknown) => e);
+            const error = await runProgram("qa", entries).then(
+                () => undefined,
+                (e: unknown) => e,
+            );
             expect(error).to.be.instanceOf(ConfigError);
             expect((error as ConfigError).problems.map((p) => p.key)).to.include("accountId");
             expect(allRegistrations()).to.deep.equal([]);

@@ -2,8 +2,15 @@ import { expect } from "chai";
 import { startFakeDokploy, FakeDokploy, Fault } from "./support/dokploy";
 import { createDokployClient, DokployClient } from "../components/dokploy/client";
 import {
-  DokployConflictError, DokployError, DokployNetworkError, DokployNotFoundError, DokployProtocolError,
-  DokployServerError, DokployTimeoutError, DokployUnauthorizedError, DokployValidationError,
+    DokployConflictError,
+    DokployError,
+    DokployNetworkError,
+    DokployNotFoundError,
+    DokployProtocolError,
+    DokployServerError,
+    DokployTimeoutError,
+    DokployUnauthorizedError,
+    DokployValidationError,
 } from "../components/dokploy/errors";
 import { errorFromResponse } from "../components/dokploy/envelope";
 import { backoffDelayMs } from "../components/dokploy/http";
@@ -13,213 +20,320 @@ const SENTINEL_KEY = "sentinel-key-5e1d0c";
 const id = (s: string): string => s;
 
 function client(srv: FakeDokploy, over: Partial<Parameters<typeof createDokployClient>[0]> = {}): DokployClient {
-  return createDokployClient({ baseUrl: srv.url, apiKey: srv.apiKey, timeoutMs: 1000, maxAttempts: 3, backoffBaseMs: 2, backoffMaxMs: 10, ...over });
+    return createDokployClient({
+        baseUrl: srv.url,
+        apiKey: srv.apiKey,
+        timeoutMs: 1000,
+        maxAttempts: 3,
+        backoffBaseMs: 2,
+        backoffMaxMs: 10,
+        ...over,
+    });
 }
 
 async function rejection(p: Promise<unknown>): Promise<DokployError> {
-  return p.then(() => expect.fail("expected a rejection"), (e: unknown) => e as DokployError);
+    return p.then(
+        () => expect.fail("expected a rejection"),
+        (e: unknown) => e as DokployError,
+    );
 }
 
 describe("Dokploy error envelope (pure)", () => {
-  it("reads zod 3 issues (v0.25) and zod 4 issues with data (v0.30) as path: message", () => {
-    const v25 = errorFromResponse("project.create", 400, JSON.stringify({ message: "Input validation failed", code: "BAD_REQUEST", issues: [{ code: "invalid_type", expected: "string", received: "undefined", path: ["name"], message: "Required" }] }), id);
-    expect(v25).to.be.instanceOf(DokployValidationError);
-    expect(v25.message).to.include("name: Required");
-    const v30 = errorFromResponse("application.update", 400, JSON.stringify({ message: "Input validation failed", code: "BAD_REQUEST", data: { code: "BAD_REQUEST", httpStatus: 400, path: "application.update", zodError: { formErrors: [], fieldErrors: { updateConfigSwarm: ["Invalid input"] } } }, issues: [{ expected: "number", code: "invalid_type", path: ["updateConfigSwarm", "Parallelism"], message: "Invalid input: expected number, received NaN" }] }), id);
-    expect((v30 as DokployValidationError).issues).to.deep.equal([{ path: "updateConfigSwarm.Parallelism", message: "Invalid input: expected number, received NaN" }]);
-    const onlyData = errorFromResponse("x.y", 400, JSON.stringify({ message: "Input validation failed", code: "BAD_REQUEST", data: { zodError: { fieldErrors: { host: ["Add a hostname"] } } } }), id);
-    expect(onlyData.message).to.include("host: Add a hostname");
-  });
-  it("classifies by status and code, handles plain text and HTML bodies", () => {
-    expect(errorFromResponse("p", 400, "Invalid JSON", id)).to.be.instanceOf(DokployValidationError).and.have.property("message").that.includes("Invalid JSON");
-    const proxy = errorFromResponse("p", 502, "<html><body><h1>502 Bad Gateway</h1></body></html>", id);
-    expect(proxy).to.be.instanceOf(DokployServerError).and.include({ transient: true });
-    expect(proxy.message).to.include("502 Bad Gateway").and.not.include("<h1>");
-    expect(errorFromResponse("p", 500, '{"message":"No values to set","code":"INTERNAL_SERVER_ERROR"}', id)).to.include({ transient: false, code: "INTERNAL_SERVER_ERROR" });
-    expect(errorFromResponse("p", 404, '{"message":"Not found","code":"NOT_FOUND"}', id)).to.be.instanceOf(DokployNotFoundError);
-    expect(errorFromResponse("p", 409, '{"message":"x","code":"CONFLICT"}', id)).to.be.instanceOf(DokployConflictError);
-    const unauth = errorFromResponse("p", 401, '{"message":"Unauthorized"}', id);
-    expect(unauth).to.be.instanceOf(DokployUnauthorizedError);
-    expect(unauth.message).to.include("rate-limited").and.include("rate limiting off").and.include("wrong");
-  });
-  it("backs off exponentially with jitter, capped", () => {
-    expect(backoffDelayMs(1, 100, 1000, () => 0)).to.equal(50);
-    expect(backoffDelayMs(3, 100, 1000, () => 1)).to.equal(400);
-    expect(backoffDelayMs(10, 100, 1000, () => 1)).to.equal(1000);
-  });
+    it("reads zod 3 issues (v0.25) and zod 4 issues with data (v0.30) as path: message", () => {
+        const v25 = errorFromResponse(
+            "project.create",
+            400,
+            JSON.stringify({
+                message: "Input validation failed",
+                code: "BAD_REQUEST",
+                issues: [
+                    {
+                        code: "invalid_type",
+                        expected: "string",
+                        received: "undefined",
+                        path: ["name"],
+                        message: "Required",
+                    },
+                ],
+            }),
+            id,
+        );
+        expect(v25).to.be.instanceOf(DokployValidationError);
+        expect(v25.message).to.include("name: Required");
+        const v30 = errorFromResponse(
+            "application.update",
+            400,
+            JSON.stringify({
+                message: "Input validation failed",
+                code: "BAD_REQUEST",
+                data: {
+                    code: "BAD_REQUEST",
+                    httpStatus: 400,
+                    path: "application.update",
+                    zodError: { formErrors: [], fieldErrors: { updateConfigSwarm: ["Invalid input"] } },
+                },
+                issues: [
+                    {
+                        expected: "number",
+                        code: "invalid_type",
+                        path: ["updateConfigSwarm", "Parallelism"],
+                        message: "Invalid input: expected number, received NaN",
+                    },
+                ],
+            }),
+            id,
+        );
+        expect((v30 as DokployValidationError).issues).to.deep.equal([
+            { path: "updateConfigSwarm.Parallelism", message: "Invalid input: expected number, received NaN" },
+        ]);
+        const onlyData = errorFromResponse(
+            "x.y",
+            400,
+            JSON.stringify({
+                message: "Input validation failed",
+                code: "BAD_REQUEST",
+                data: { zodError: { fieldErrors: { host: ["Add a hostname"] } } },
+            }),
+            id,
+        );
+        expect(onlyData.message).to.include("host: Add a hostname");
+    });
+    it("classifies by status and code, handles plain text and HTML bodies", () => {
+        expect(errorFromResponse("p", 400, "Invalid JSON", id))
+            .to.be.instanceOf(DokployValidationError)
+            .and.have.property("message")
+            .that.includes("Invalid JSON");
+        const proxy = errorFromResponse("p", 502, "<html><body><h1>502 Bad Gateway</h1></body></html>", id);
+        expect(proxy).to.be.instanceOf(DokployServerError).and.include({ transient: true });
+        expect(proxy.message).to.include("502 Bad Gateway").and.not.include("<h1>");
+        expect(
+            errorFromResponse("p", 500, '{"message":"No values to set","code":"INTERNAL_SERVER_ERROR"}', id),
+        ).to.include({ transient: false, code: "INTERNAL_SERVER_ERROR" });
+        expect(errorFromResponse("p", 404, '{"message":"Not found","code":"NOT_FOUND"}', id)).to.be.instanceOf(
+            DokployNotFoundError,
+        );
+        expect(errorFromResponse("p", 409, '{"message":"x","code":"CONFLICT"}', id)).to.be.instanceOf(
+            DokployConflictError,
+        );
+        const unauth = errorFromResponse("p", 401, '{"message":"Unauthorized"}', id);
+        expect(unauth).to.be.instanceOf(DokployUnauthorizedError);
+        expect(unauth.message).to.include("rate-limited").and.include("rate limiting off").and.include("wrong");
+    });
+    it("backs off exponentially with jitter, capped", () => {
+        expect(backoffDelayMs(1, 100, 1000, () => 0)).to.equal(50);
+        expect(backoffDelayMs(3, 100, 1000, () => 1)).to.equal(400);
+        expect(backoffDelayMs(10, 100, 1000, () => 1)).to.equal(1000);
+    });
 });
 
 for (const version of ["v0.25.6", "v0.30.2"] as const) {
-  describe(`Dokploy client against the fake ${version}`, function () {
-    this.timeout(20000);
-    let srv: FakeDokploy;
-    beforeEach(async () => {
-      srv = await startFakeDokploy({ version, apiKeys: [{ key: SENTINEL_KEY }] });
+    describe(`Dokploy client against the fake ${version}`, function () {
+        this.timeout(20000);
+        let srv: FakeDokploy;
+        beforeEach(async () => {
+            srv = await startFakeDokploy({ version, apiKeys: [{ key: SENTINEL_KEY }] });
+        });
+        afterEach(() => srv.close());
+
+        it("sends x-api-key, GET queries and JSON POSTs; reads the version once; handles empty deploy bodies", async () => {
+            const c = client(srv);
+            expect((await c.version()).raw).to.equal(version);
+            await c.version();
+            expect(srv.callCount("settings.getDokployVersion")).to.equal(1);
+            const { environment } = await c.projectCreate("p", "d");
+            const app = await c.applicationCreate(
+                { name: "Web", environmentId: environment.environmentId, appName: "web", description: null },
+                new Set(),
+            );
+            await c.saveDockerProvider(app.applicationId, "nginx:1");
+            await c.deploy(app.applicationId, "deploy", "t");
+            const post = srv.requests.find((r) => r.procedure === "application.saveDockerProvider")!;
+            expect(post).to.include({ method: "POST", status: 200 });
+            expect(post.body).to.deep.equal({
+                applicationId: app.applicationId,
+                dockerImage: "nginx:1",
+                username: null,
+                password: null,
+                registryUrl: null,
+            });
+            expect(srv.requests.find((r) => r.procedure === "application.deploy")?.status).to.equal(200);
+            await c.applicationOne(app.applicationId);
+            expect(srv.requests.at(-1)).to.include({ method: "GET" });
+            expect(srv.requests.at(-1)?.query).to.deep.equal({ applicationId: app.applicationId });
+        });
+
+        it("never puts the key in errors or messages", async () => {
+            const c = createDokployClient({ baseUrl: srv.url, apiKey: "wrong-" + SENTINEL_KEY, maxAttempts: 1 });
+            const err = await rejection(c.projectAll());
+            expect(err).to.be.instanceOf(DokployUnauthorizedError);
+            expect(`${err.message} ${err.stack} ${JSON.stringify(err)}`).to.not.include(SENTINEL_KEY);
+            srv.faults.inject({
+                procedure: "project.all",
+                kind: "status",
+                status: 500,
+                body: { message: `echo ${SENTINEL_KEY}`, code: "INTERNAL_SERVER_ERROR" },
+            });
+            const echoed = await rejection(client(srv).projectAll());
+            expect(echoed.message).to.include("[redacted]").and.not.include(SENTINEL_KEY);
+        });
+
+        it("reports a rate-limited key (401 after 5 requests) with the rate-limit hint", async () => {
+            const limited = await startFakeDokploy({ version, apiKeys: [{ key: "limited-key", rateLimitMax: 10 }] });
+            try {
+                const c = createDokployClient({
+                    baseUrl: limited.url,
+                    apiKey: "limited-key",
+                    maxAttempts: 3,
+                    backoffBaseMs: 1,
+                });
+                for (let i = 0; i < 5; i++) await c.projectAll();
+                const err = await rejection(c.projectAll());
+                expect(err).to.be.instanceOf(DokployUnauthorizedError);
+                expect(err.message).to.include("rate limiting off");
+                expect(limited.callCount("project.all")).to.equal(6); // 401 is never retried
+            } finally {
+                await limited.close();
+            }
+        });
+
+        const transient: [string, Fault][] = [
+            ["502", { procedure: "application.one", kind: "status", status: 502 }],
+            ["503", { procedure: "application.one", kind: "status", status: 503 }],
+            ["504", { procedure: "application.one", kind: "status", status: 504 }],
+            ["a dropped connection", { procedure: "application.one", kind: "drop" }],
+            ["a slow answer (timeout)", { procedure: "application.one", kind: "delay", ms: 400 }],
+        ];
+        for (const [what, fault] of transient) {
+            it(`retries a read after ${what}, bounded`, async () => {
+                const c = client(srv, { timeoutMs: 200 });
+                const { environment } = await c.projectCreate("p", "d");
+                const app = await c.applicationCreate(
+                    { name: "Web", environmentId: environment.environmentId, appName: "web", description: null },
+                    new Set(),
+                );
+                srv.faults.inject({ ...fault, times: 2 });
+                expect((await c.applicationOne(app.applicationId)).applicationId).to.equal(app.applicationId);
+                expect(srv.callCount("application.one")).to.equal(3);
+                srv.faults.inject({ ...fault, times: 3 });
+                const err = await rejection(c.applicationOne(app.applicationId));
+                expect(err.transient).to.equal(true);
+                expect(err).to.be.instanceOf(
+                    fault.kind === "delay"
+                        ? DokployTimeoutError
+                        : fault.kind === "drop"
+                          ? DokployNetworkError
+                          : DokployServerError,
+                );
+                expect(srv.callCount("application.one")).to.equal(6);
+            });
+        }
+
+        for (const status of [400, 401, 404, 409, 500] as const) {
+            it(`does not retry ${status}`, async () => {
+                srv.faults.inject({ procedure: "project.all", kind: "status", status, times: 1 });
+                await rejection(client(srv).projectAll());
+                expect(srv.callCount("project.all")).to.equal(1);
+            });
+        }
+
+        it("treats a malformed 200 body as a protocol error", async () => {
+            srv.faults.inject({ procedure: "project.all", kind: "malformed", times: 1 });
+            expect(await rejection(client(srv).projectAll())).to.be.instanceOf(DokployProtocolError);
+        });
+
+        for (const fault of [
+            { kind: "status", status: 502, phase: "after" },
+            { kind: "drop", phase: "after" },
+            { kind: "malformed", phase: "after" },
+            { kind: "status", status: 503, phase: "before" },
+        ] as const) {
+            it(`after an uncertain create (${fault.kind} ${fault.phase}) looks up before creating again: exactly one app`, async () => {
+                const c = client(srv);
+                const { environment } = await c.projectCreate("p", "d");
+                srv.faults.inject({ procedure: "application.create", times: 1, ...fault } as Fault);
+                const app = await c.applicationCreate(
+                    { name: "Web", environmentId: environment.environmentId, appName: "web", description: null },
+                    new Set(),
+                );
+                expect(app.appName).to.match(/^web-/);
+                expect(srv.store.applications.size).to.equal(1);
+                srv.faults.inject({ procedure: "project.create", times: 1, ...fault } as Fault);
+                await c.projectCreate("q", "d");
+                expect([...srv.store.projects.values()].filter((p) => p.name === "q")).to.have.length(1);
+            });
+        }
+
+        it("maps an unknown application on update to NotFound on both versions", async () => {
+            const err = await rejection(client(srv).applicationUpdate("does-not-exist-123456", { description: "x" }));
+            expect(err).to.be.instanceOf(DokployNotFoundError);
+        });
     });
-    afterEach(() => srv.close());
-
-    it("sends x-api-key, GET queries and JSON POSTs; reads the version once; handles empty deploy bodies", async () => {
-      const c = client(srv);
-      expect((await c.version()).raw).to.equal(version);
-      await c.version();
-      expect(srv.callCount("settings.getDokployVersion")).to.equal(1);
-      const { environment } = await c.projectCreate("p", "d");
-      const app = await c.applicationCreate({ name: "Web", environmentId: environment.environmentId, appName: "web", description: null }, new Set());
-      await c.saveDockerProvider(app.applicationId, "nginx:1");
-      await c.deploy(app.applicationId, "deploy", "t");
-      const post = srv.requests.find((r) => r.procedure === "application.saveDockerProvider")!;
-      expect(post).to.include({ method: "POST", status: 200 });
-      expect(post.body).to.deep.equal({ applicationId: app.applicationId, dockerImage: "nginx:1", username: null, password: null, registryUrl: null });
-      expect(srv.requests.find((r) => r.procedure === "application.deploy")?.status).to.equal(200);
-      await c.applicationOne(app.applicationId);
-      expect(srv.requests.at(-1)).to.include({ method: "GET" });
-      expect(srv.requests.at(-1)?.query).to.deep.equal({ applicationId: app.applicationId });
-    });
-
-    it("never puts the key in errors or messages", async () => {
-      const c = createDokployClient({ baseUrl: srv.url, apiKey: "wrong-" + SENTINEL_KEY, maxAttempts: 1 });
-      const err = await rejection(c.projectAll());
-      expect(err).to.be.instanceOf(DokployUnauthorizedError);
-      expect(`${err.message} ${err.stack} ${JSON.stringify(err)}`).to.not.include(SENTINEL_KEY);
-      srv.faults.inject({ procedure: "project.all", kind: "status", status: 500, body: { message: `echo ${SENTINEL_KEY}`, code: "INTERNAL_SERVER_ERROR" } });
-      const echoed = await rejection(client(srv).projectAll());
-      expect(echoed.message).to.include("[redacted]").and.not.include(SENTINEL_KEY);
-    });
-
-    it("reports a rate-limited key (401 after 5 requests) with the rate-limit hint", async () => {
-      const limited = await startFakeDokploy({ version, apiKeys: [{ key: "limited-key", rateLimitMax: 10 }] });
-      try {
-        const c = createDokployClient({ baseUrl: limited.url, apiKey: "limited-key", maxAttempts: 3, backoffBaseMs: 1 });
-        for (let i = 0; i < 5; i++) await c.projectAll();
-        const err = await rejection(c.projectAll());
-        expect(err).to.be.instanceOf(DokployUnauthorizedError);
-        expect(err.message).to.include("rate limiting off");
-        expect(limited.callCount("project.all")).to.equal(6); // 401 is never retried
-      } finally {
-        await limited.close();
-      }
-    });
-
-    const transient: [string, Fault][] = [
-      ["502", { procedure: "application.one", kind: "status", status: 502 }],
-      ["503", { procedure: "application.one", kind: "status", status: 503 }],
-      ["504", { procedure: "application.one", kind: "status", status: 504 }],
-      ["a dropped connection", { procedure: "application.one", kind: "drop" }],
-      ["a slow answer (timeout)", { procedure: "application.one", kind: "delay", ms: 400 }],
-    ];
-    for (const [what, fault] of transient) {
-      it(`retries a read after ${what}, bounded`, async () => {
-        const c = client(srv, { timeoutMs: 200 });
-        const { environment } = await c.projectCreate("p", "d");
-        const app = await c.applicationCreate({ name: "Web", environmentId: environment.environmentId, appName: "web", description: null }, new Set());
-        srv.faults.inject({ ...fault, times: 2 });
-        expect((await c.applicationOne(app.applicationId)).applicationId).to.equal(app.applicationId);
-        expect(srv.callCount("application.one")).to.equal(3);
-        srv.faults.inject({ ...fault, times: 3 });
-        const err = await rejection(c.applicationOne(app.applicationId));
-        expect(err.transient).to.equal(true);
-        expect(err).to.be.instanceOf(fault.kind === "delay" ? DokployTimeoutError : fault.kind === "drop" ? DokployNetworkError : DokployServerError);
-        expect(srv.callCount("application.one")).to.equal(6);
-      });
-    }
-
-    for (const status of [400, 401, 404, 409, 500] as const) {
-      it(`does not retry ${status}`, async () => {
-        srv.faults.inject({ procedure: "project.all", kind: "status", status, times: 1 });
-        await rejection(client(srv).projectAll());
-        expect(srv.callCount("project.all")).to.equal(1);
-      });
-    }
-
-    it("treats a malformed 200 body as a protocol error", async () => {
-      srv.faults.inject({ procedure: "project.all", kind: "malformed", times: 1 });
-      expect(await rejection(client(srv).projectAll())).to.be.instanceOf(DokployProtocolError);
-    });
-
-    for (const fault of [
-      { kind: "status", status: 502, phase: "after" },
-      { kind: "drop", phase: "after" },
-      { kind: "malformed", phase: "after" },
-      { kind: "status", status: 503, phase: "before" },
-    ] as const) {
-      it(`after an uncertain create (${fault.kind} ${fault.phase}) looks up before creating again: exactly one app`, async () => {
-        const c = client(srv);
-        const { environment } = await c.projectCreate("p", "d");
-        srv.faults.inject({ procedure: "application.create", times: 1, ...fault } as Fault);
-        const app = await c.applicationCreate({ name: "Web", environmentId: environment.environmentId, appName: "web", description: null }, new Set());
-        expect(app.appName).to.match(/^web-/);
-        expect(srv.store.applications.size).to.equal(1);
-        srv.faults.inject({ procedure: "project.create", times: 1, ...fault } as Fault);
-        await c.projectCreate("q", "d");
-        expect([...srv.store.projects.values()].filter((p) => p.name === "q")).to.have.length(1);
-      });
-    }
-
-    it("maps an unknown application on update to NotFound on both versions", async () => {
-      const err = await rejection(client(srv).applicationUpdate("does-not-exist-123456", { description: "x" }));
-      expect(err).to.be.instanceOf(DokployNotFoundError);
-    });
-  });
 }
 
 describe("Dokploy provider: each fault class on each operation", function () {
-  this.timeout(30000);
-  type Op = "create" | "read" | "update" | "delete";
-  const ops: { op: Op; proc: string }[] = [
-    { op: "create", proc: "application.saveEnvironment" },
-    { op: "read", proc: "application.one" },
-    { op: "update", proc: "application.saveDockerProvider" },
-    { op: "delete", proc: "application.delete" },
-  ];
-  const faults: { name: string; fault: Partial<Fault>; ok: boolean }[] = [
-    { name: "401", fault: { kind: "status", status: 401 }, ok: false },
-    { name: "404", fault: { kind: "status", status: 404 }, ok: false },
-    { name: "409", fault: { kind: "status", status: 409 }, ok: false },
-    { name: "500", fault: { kind: "status", status: 500 }, ok: false },
-    { name: "502", fault: { kind: "status", status: 502 }, ok: true },
-    { name: "503", fault: { kind: "status", status: 503 }, ok: true },
-    { name: "504", fault: { kind: "status", status: 504 }, ok: true },
-    { name: "slow", fault: { kind: "delay", ms: 600 }, ok: true },
-    { name: "drop", fault: { kind: "drop" }, ok: true },
-    { name: "malformed", fault: { kind: "malformed" }, ok: false },
-  ];
-  for (const { op, proc } of ops) {
-    for (const f of faults) {
-      it(`${op} with ${f.name} on ${proc}`, async () => {
-        const srv = await startFakeDokploy({ deployDurationMs: 5 });
-        try {
-          const p = await fastProvider(srv.apiKey, { httpTimeoutMs: 300 });
-          const inputs = { ...(await p.check({}, appArgs(srv.url))).inputs, __provider: "t" };
-          let id = "";
-          let outs: Record<string, unknown> = {};
-          if (op !== "create") ({ id, outs } = await p.create(inputs));
-          srv.faults.inject({ procedure: proc, times: 1, ...f.fault } as Fault);
-          const run = (): Promise<unknown> =>
-            op === "create" ? p.create(inputs).then((r) => (outs = r.outs))
-              : op === "read" ? p.read(id, outs)
-                : op === "update" ? p.update(id, outs, { ...inputs, dockerImage: "nginx:2" })
-                  : p.delete(id, outs);
-          // A 404 on delete means "already gone" and on read "gone from the server": no error.
-          const expectOk = f.ok || ((op === "delete" || op === "read") && f.name === "404");
-          const result = await run().then(() => undefined, (e: unknown) => e as Error & { id?: string; properties?: Record<string, unknown> });
-          if (expectOk) {
-            expect(result, String(result)).to.equal(undefined);
-          } else {
-            expect(result).to.be.an("error");
-            expect(result?.message).to.not.include(srv.apiKey);
-            // After application.create, a failure is partial state carrying the id. An update that
-            // failed before changing anything keeps the old state (no id needed).
-            if (op === "create") expect(result?.id).to.be.a("string");
-          }
-          // Whatever happened, one application at most, and delete can always clean up.
-          expect(srv.store.applications.size).to.be.at.most(1);
-          const last = [...srv.store.applications.keys()][0];
-          if (last) await p.delete(last, (result?.properties as Record<string, unknown>) ?? outs);
-          expect(srv.store.applications.size).to.equal(0);
-        } finally {
-          await srv.close();
+    this.timeout(30000);
+    type Op = "create" | "read" | "update" | "delete";
+    const ops: { op: Op; proc: string }[] = [
+        { op: "create", proc: "application.saveEnvironment" },
+        { op: "read", proc: "application.one" },
+        { op: "update", proc: "application.saveDockerProvider" },
+        { op: "delete", proc: "application.delete" },
+    ];
+    const faults: { name: string; fault: Partial<Fault>; ok: boolean }[] = [
+        { name: "401", fault: { kind: "status", status: 401 }, ok: false },
+        { name: "404", fault: { kind: "status", status: 404 }, ok: false },
+        { name: "409", fault: { kind: "status", status: 409 }, ok: false },
+        { name: "500", fault: { kind: "status", status: 500 }, ok: false },
+        { name: "502", fault: { kind: "status", status: 502 }, ok: true },
+        { name: "503", fault: { kind: "status", status: 503 }, ok: true },
+        { name: "504", fault: { kind: "status", status: 504 }, ok: true },
+        { name: "slow", fault: { kind: "delay", ms: 600 }, ok: true },
+        { name: "drop", fault: { kind: "drop" }, ok: true },
+        { name: "malformed", fault: { kind: "malformed" }, ok: false },
+    ];
+    for (const { op, proc } of ops) {
+        for (const f of faults) {
+            it(`${op} with ${f.name} on ${proc}`, async () => {
+                const srv = await startFakeDokploy({ deployDurationMs: 5 });
+                try {
+                    const p = await fastProvider(srv.apiKey, { httpTimeoutMs: 300 });
+                    const inputs = { ...(await p.check({}, appArgs(srv.url))).inputs, __provider: "t" };
+                    let id = "";
+                    let outs: Record<string, unknown> = {};
+                    if (op !== "create") ({ id, outs } = await p.create(inputs));
+                    srv.faults.inject({ procedure: proc, times: 1, ...f.fault } as Fault);
+                    const run = (): Promise<unknown> =>
+                        op === "create"
+                            ? p.create(inputs).then((r) => (outs = r.outs))
+                            : op === "read"
+                              ? p.read(id, outs)
+                              : op === "update"
+                                ? p.update(id, outs, { ...inputs, dockerImage: "nginx:2" })
+                                : p.delete(id, outs);
+                    // A 404 on delete means "already gone" and on read "gone from the server": no error.
+                    const expectOk = f.ok || ((op === "delete" || op === "read") && f.name === "404");
+                    const result = await run().then(
+                        () => undefined,
+                        (e: unknown) => e as Error & { id?: string; properties?: Record<string, unknown> },
+                    );
+                    if (expectOk) {
+                        expect(result, String(result)).to.equal(undefined);
+                    } else {
+                        expect(result).to.be.an("error");
+                        expect(result?.message).to.not.include(srv.apiKey);
+                        // After application.create, a failure is partial state carrying the id. An update that
+                        // failed before changing anything keeps the old state (no id needed).
+                        if (op === "create") expect(result?.id).to.be.a("string");
+                    }
+                    // Whatever happened, one application at most, and delete can always clean up.
+                    expect(srv.store.applications.size).to.be.at.most(1);
+                    const last = [...srv.store.applications.keys()][0];
+                    if (last) await p.delete(last, (result?.properties as Record<string, unknown>) ?? outs);
+                    expect(srv.store.applications.size).to.equal(0);
+                } finally {
+                    await srv.close();
+                }
+            });
         }
-      });
     }
-  }
 });

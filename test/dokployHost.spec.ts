@@ -6,7 +6,11 @@ import { runStack } from "./helpers";
 import { SENTINEL, SENTINEL_MARKERS } from "./stacks";
 
 const COMMAND = "command:remote:Command";
-const params = { profile: "nextstack-dev-ecr", region: "us-west-2", registryHost: "123456789012.dkr.ecr.us-west-2.amazonaws.com" };
+const params = {
+    profile: "nextstack-dev-ecr",
+    region: "us-west-2",
+    registryHost: "123456789012.dkr.ecr.us-west-2.amazonaws.com",
+};
 
 describe("DokployHost", () => {
     describe("ecrLoginScripts", () => {
@@ -30,10 +34,14 @@ describe("DokployHost", () => {
             expect(s.create).to.not.include("crontab");
         });
         it("log Docker in to this registry with the dedicated profile, and refresh it from /etc/cron.d every 6 hours", () => {
-            expect(s.create).to.include(`aws ecr get-login-password --profile nextstack-dev-ecr --region us-west-2 | docker login --username AWS --password-stdin ${params.registryHost}`);
+            expect(s.create).to.include(
+                `aws ecr get-login-password --profile nextstack-dev-ecr --region us-west-2 | docker login --username AWS --password-stdin ${params.registryHost}`,
+            );
             expect(s.paths.cronFile).to.equal("/etc/cron.d/nextstack-dev-ecr-login");
             expect(s.paths.cronFile.split("/").pop()).to.not.include(".");
-            expect(s.create).to.match(/'17 \*\/6 \* \* \* root \/usr\/local\/sbin\/nextstack-dev-ecr-login >\/dev\/null 2>&1'/);
+            expect(s.create).to.match(
+                /'17 \*\/6 \* \* \* root \/usr\/local\/sbin\/nextstack-dev-ecr-login >\/dev\/null 2>&1'/,
+            );
             expect(s.create).to.include(`install -m 644 /dev/stdin ${s.paths.cronFile}`);
         });
         it("delete removes the cron file, the login script and the profile's credentials", () => {
@@ -44,38 +52,59 @@ describe("DokployHost", () => {
             expect(() => ecrLoginScripts({ ...params, profile: "$(id)" })).to.throw(/profile/);
         });
         it("the credentials file carries the key under the profile", () => {
-            expect(awsCredentialsFile("p", "AKIA1", "s3cr3t")).to.equal("[p]\naws_access_key_id = AKIA1\naws_secret_access_key = s3cr3t\n");
+            expect(awsCredentialsFile("p", "AKIA1", "s3cr3t")).to.equal(
+                "[p]\naws_access_key_id = AKIA1\naws_secret_access_key = s3cr3t\n",
+            );
         });
         it("the script hash changes with the scripts", () => {
             expect(scriptHash(s)).to.not.equal(scriptHash(ecrLoginScripts({ ...params, region: "eu-west-1" })));
         });
     });
 
-    const hosts = { dev: "dokploy-dev.nextstack-saas-starter.com", qa: "dokploy-qa.nextstack-saas-starter.com", prod: "dokploy-prod.nextstack-saas-starter.com" } as const;
+    const hosts = {
+        dev: "dokploy-dev.nextstack-saas-starter.com",
+        qa: "dokploy-qa.nextstack-saas-starter.com",
+        prod: "dokploy-prod.nextstack-saas-starter.com",
+    } as const;
     const accounts = { dev: "123456789012", qa: "222222222222", prod: "333333333333" } as const;
     for (const stack of ["dev", "qa", "prod"] as const) {
         describe(`${stack} stack`, () => {
             let run: ProgramRun;
-            before(async () => { run = await runStack(stack); });
+            before(async () => {
+                run = await runStack(stack);
+            });
             const cmd = () => findResource(COMMAND, `${stack}-dokploy-host-ecr-login`);
 
             it("connects over SSH with the pinned host key and the private key as a secret", () => {
                 const connection = cmd().inputs.connection as Record<string, unknown>;
-                expect(connection).to.deep.include({ host: hosts[stack], port: 22, user: "root", privateKey: SENTINEL.sshPrivateKey });
+                expect(connection).to.deep.include({
+                    host: hosts[stack],
+                    port: 22,
+                    user: "root",
+                    privateKey: SENTINEL.sshPrivateKey,
+                });
                 expect(connection.hostKey).to.match(/^ssh-ed25519 AAAA\S+$/);
                 expect(cmd().secretInputs.has("connection")).to.equal(true);
             });
             it("sends the active key on secret stdin only, never in the command text or environment", () => {
                 const c = cmd();
                 expect(c.secretInputs.has("stdin")).to.equal(true);
-                expect(String(c.inputs.stdin)).to.include(`[nextstack-${stack}-ecr]`).and.include(ACCESS_KEY_SECRET_SENTINEL);
+                expect(String(c.inputs.stdin))
+                    .to.include(`[nextstack-${stack}-ecr]`)
+                    .and.include(ACCESS_KEY_SECRET_SENTINEL);
                 expect(String(c.inputs.create) + String(c.inputs.delete)).to.not.include(ACCESS_KEY_SECRET_SENTINEL);
                 expect(c.inputs.environment).to.equal(undefined);
             });
             it("logs in to this environment's registry and re-runs when the key or the scripts change", () => {
                 const c = cmd();
-                expect(String(c.inputs.create)).to.include(`--password-stdin ${accounts[stack]}.dkr.ecr.us-west-2.amazonaws.com`);
-                const expected = ecrLoginScripts({ profile: `nextstack-${stack}-ecr`, region: "us-west-2", registryHost: `${accounts[stack]}.dkr.ecr.us-west-2.amazonaws.com` });
+                expect(String(c.inputs.create)).to.include(
+                    `--password-stdin ${accounts[stack]}.dkr.ecr.us-west-2.amazonaws.com`,
+                );
+                const expected = ecrLoginScripts({
+                    profile: `nextstack-${stack}-ecr`,
+                    region: "us-west-2",
+                    registryHost: `${accounts[stack]}.dkr.ecr.us-west-2.amazonaws.com`,
+                });
                 expect(c.inputs.create).to.equal(expected.create);
                 expect(c.inputs.triggers).to.deep.equal([run.outputs.activeAccessKeyId, scriptHash(expected)]);
             });

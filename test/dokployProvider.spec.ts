@@ -9,204 +9,269 @@ const SECRET = "sentinel-env-value-91c2";
 const PROVIDER_TEXT = "provider-text";
 
 async function checked(p: Provider, raw: Obj): Promise<Obj> {
-  const r = await p.check({}, raw);
-  expect(r.failures ?? []).to.deep.equal([]);
-  return { ...r.inputs, __provider: PROVIDER_TEXT };
+    const r = await p.check({}, raw);
+    expect(r.failures ?? []).to.deep.equal([]);
+    return { ...r.inputs, __provider: PROVIDER_TEXT };
 }
 
 function callsSince(srv: FakeDokploy, from: number): string[] {
-  return srv.requests.slice(from).map((r) => r.procedure);
+    return srv.requests.slice(from).map((r) => r.procedure);
 }
 
 async function rejection(p: Promise<unknown>): Promise<Error & Obj> {
-  return p.then(
-    () => expect.fail("expected a rejection"),
-    (e: unknown) => e as Error & Obj,
-  );
+    return p.then(
+        () => expect.fail("expected a rejection"),
+        (e: unknown) => e as Error & Obj,
+    );
 }
 
 function emptyServer(srv: FakeDokploy): void {
-  expect(srv.store.applications.size, "applications").to.equal(0);
-  expect(srv.store.domains.size, "domains").to.equal(0);
-  expect(srv.store.environments.size, "environments").to.equal(0);
-  expect(srv.store.projects.size, "projects").to.equal(0);
+    expect(srv.store.applications.size, "applications").to.equal(0);
+    expect(srv.store.domains.size, "domains").to.equal(0);
+    expect(srv.store.environments.size, "environments").to.equal(0);
+    expect(srv.store.projects.size, "projects").to.equal(0);
 }
 
 for (const version of ["v0.25.6", "v0.30.2"] as const) {
-  describe(`Dokploy provider against the fake ${version}`, function () {
-    this.timeout(20000);
-    let srv: FakeDokploy;
-    let p: Provider;
-    beforeEach(async () => {
-      srv = await startFakeDokploy({ version, deployDurationMs: 5 });
-      p = await fastProvider(srv.apiKey);
-    });
-    afterEach(async () => {
-      await srv.close();
-      forgetConfiguredToken();
-    });
+    describe(`Dokploy provider against the fake ${version}`, function () {
+        this.timeout(20000);
+        let srv: FakeDokploy;
+        let p: Provider;
+        beforeEach(async () => {
+            srv = await startFakeDokploy({ version, deployDurationMs: 5 });
+            p = await fastProvider(srv.apiKey);
+        });
+        afterEach(async () => {
+            await srv.close();
+            forgetConfiguredToken();
+        });
 
-    it("creates, no-op diffs, refreshes, updates only what changed, deletes everything it made", async () => {
-      const inputs = await checked(p, appArgs(srv.url, { env: { SECRET } }));
-      const { id, outs } = await p.create(inputs);
-      const app = srv.store.applications.get(id)!;
-      expect(app.sourceType).to.equal("docker");
-      expect(app.updateConfigSwarm).to.deep.include({ Order: "start-first", FailureAction: "rollback", Delay: 10e9, Monitor: 60e9 });
-      expect(app.rollbackConfigSwarm).to.deep.include({ Order: "stop-first", FailureAction: "pause", MaxFailureRatio: 0.3 });
-      expect(app.healthCheckSwarm).to.deep.equal({ Test: ["CMD-SHELL", "curl -f http://localhost:3000/api/health || exit 1"], Interval: 30e9, Timeout: 10e9, StartPeriod: 40e9, Retries: 3 });
-      expect(outs).to.include({ url: "https://qa.example.com", lastDeploymentStatus: "done", ownsProject: true, ownsEnvironment: true });
-      expect(String(outs.appName)).to.match(/^web-[a-z0-9]{6}$/);
-      expect(JSON.stringify({ ...outs, env: null })).to.not.include(SECRET);
+        it("creates, no-op diffs, refreshes, updates only what changed, deletes everything it made", async () => {
+            const inputs = await checked(p, appArgs(srv.url, { env: { SECRET } }));
+            const { id, outs } = await p.create(inputs);
+            const app = srv.store.applications.get(id)!;
+            expect(app.sourceType).to.equal("docker");
+            expect(app.updateConfigSwarm).to.deep.include({
+                Order: "start-first",
+                FailureAction: "rollback",
+                Delay: 10e9,
+                Monitor: 60e9,
+            });
+            expect(app.rollbackConfigSwarm).to.deep.include({
+                Order: "stop-first",
+                FailureAction: "pause",
+                MaxFailureRatio: 0.3,
+            });
+            expect(app.healthCheckSwarm).to.deep.equal({
+                Test: ["CMD-SHELL", "curl -f http://localhost:3000/api/health || exit 1"],
+                Interval: 30e9,
+                Timeout: 10e9,
+                StartPeriod: 40e9,
+                Retries: 3,
+            });
+            expect(outs).to.include({
+                url: "https://qa.example.com",
+                lastDeploymentStatus: "done",
+                ownsProject: true,
+                ownsEnvironment: true,
+            });
+            expect(String(outs.appName)).to.match(/^web-[a-z0-9]{6}$/);
+            expect(JSON.stringify({ ...outs, env: null })).to.not.include(SECRET);
 
-      expect((await p.diff(id, outs, inputs)).changes).to.equal(false);
-      const read = await p.read(id, outs);
-      expect((await p.diff(id, read.props, inputs)).changes).to.equal(false);
+            expect((await p.diff(id, outs, inputs)).changes).to.equal(false);
+            const read = await p.read(id, outs);
+            expect((await p.diff(id, read.props, inputs)).changes).to.equal(false);
 
-      const step = async (over: Obj, olds: Obj): Promise<{ calls: string[]; outs: Obj }> => {
-        const news = await checked(p, appArgs(srv.url, { env: { SECRET }, ...over }));
-        const d = await p.diff(id, olds, news);
-        expect(d.replaces).to.deep.equal([]);
-        const from = srv.requests.length;
-        const r = await p.update(id, olds, news);
-        return { calls: callsSince(srv, from).filter((c) => c !== "deployment.all"), outs: r.outs };
-      };
-      let s = await step({ env: { SECRET, EXTRA: "1" } }, read.props);
-      expect(s.calls).to.deep.equal(["application.saveEnvironment", "application.redeploy"]);
-      s = await step({ env: { SECRET, EXTRA: "1" }, dockerImage: "nginx:1.27" }, s.outs);
-      expect(s.calls).to.deep.equal(["application.saveDockerProvider", "application.redeploy"]);
-      const base = { env: { SECRET, EXTRA: "1" }, dockerImage: "nginx:1.27" };
-      s = await step({ ...base, domain: { host: "qa2.example.com" } }, s.outs);
-      expect(s.calls).to.deep.equal(["domain.update"]);
-      expect(s.outs.url).to.equal("https://qa2.example.com");
-      s = await step({ ...base, domain: { host: "qa2.example.com" }, replicas: 2 }, s.outs);
-      expect(s.calls).to.deep.equal(["application.update", "application.reload"]);
-      s = await step({ ...base, domain: { host: "qa2.example.com" }, replicas: 2, description: "web app" }, s.outs);
-      expect(s.calls).to.deep.equal(["application.update"]);
-      s = await step({ ...base, replicas: 2, description: "web app", domain: null }, s.outs);
-      expect(s.calls).to.deep.equal(["domain.delete"]);
-      expect(srv.store.domains.size).to.equal(0);
+            const step = async (over: Obj, olds: Obj): Promise<{ calls: string[]; outs: Obj }> => {
+                const news = await checked(p, appArgs(srv.url, { env: { SECRET }, ...over }));
+                const d = await p.diff(id, olds, news);
+                expect(d.replaces).to.deep.equal([]);
+                const from = srv.requests.length;
+                const r = await p.update(id, olds, news);
+                return { calls: callsSince(srv, from).filter((c) => c !== "deployment.all"), outs: r.outs };
+            };
+            let s = await step({ env: { SECRET, EXTRA: "1" } }, read.props);
+            expect(s.calls).to.deep.equal(["application.saveEnvironment", "application.redeploy"]);
+            s = await step({ env: { SECRET, EXTRA: "1" }, dockerImage: "nginx:1.27" }, s.outs);
+            expect(s.calls).to.deep.equal(["application.saveDockerProvider", "application.redeploy"]);
+            const base = { env: { SECRET, EXTRA: "1" }, dockerImage: "nginx:1.27" };
+            s = await step({ ...base, domain: { host: "qa2.example.com" } }, s.outs);
+            expect(s.calls).to.deep.equal(["domain.update"]);
+            expect(s.outs.url).to.equal("https://qa2.example.com");
+            s = await step({ ...base, domain: { host: "qa2.example.com" }, replicas: 2 }, s.outs);
+            expect(s.calls).to.deep.equal(["application.update", "application.reload"]);
+            s = await step(
+                { ...base, domain: { host: "qa2.example.com" }, replicas: 2, description: "web app" },
+                s.outs,
+            );
+            expect(s.calls).to.deep.equal(["application.update"]);
+            s = await step({ ...base, replicas: 2, description: "web app", domain: null }, s.outs);
+            expect(s.calls).to.deep.equal(["domain.delete"]);
+            expect(srv.store.domains.size).to.equal(0);
 
-      const replace = await p.diff(id, s.outs, await checked(p, appArgs(srv.url, { ...base, projectName: "other", appName: "web2" })));
-      expect(replace.replaces).to.have.members(["projectName", "appName"]);
+            const replace = await p.diff(
+                id,
+                s.outs,
+                await checked(p, appArgs(srv.url, { ...base, projectName: "other", appName: "web2" })),
+            );
+            expect(replace.replaces).to.have.members(["projectName", "appName"]);
 
-      await p.delete(id, s.outs);
-      emptyServer(srv);
-    });
+            await p.delete(id, s.outs);
+            emptyServer(srv);
+        });
 
-    it("keeps a project and environment it did not create; 'production' is the default environment", async () => {
-      const { project } = srv.store.createProject({ name: "nextstack" });
-      const inputs = await checked(p, appArgs(srv.url, { environmentName: "production" }));
-      const { id, outs } = await p.create(inputs);
-      expect(outs).to.include({ ownsProject: false, ownsEnvironment: false, projectId: project.projectId });
-      expect(srv.store.environments.size).to.equal(1);
-      await p.delete(id, outs);
-      expect(srv.store.projects.size).to.equal(1);
-      expect(srv.store.environments.size).to.equal(1);
-      expect(srv.store.applications.size).to.equal(0);
-    });
+        it("keeps a project and environment it did not create; 'production' is the default environment", async () => {
+            const { project } = srv.store.createProject({ name: "nextstack" });
+            const inputs = await checked(p, appArgs(srv.url, { environmentName: "production" }));
+            const { id, outs } = await p.create(inputs);
+            expect(outs).to.include({ ownsProject: false, ownsEnvironment: false, projectId: project.projectId });
+            expect(srv.store.environments.size).to.equal(1);
+            await p.delete(id, outs);
+            expect(srv.store.projects.size).to.equal(1);
+            expect(srv.store.environments.size).to.equal(1);
+            expect(srv.store.applications.size).to.equal(0);
+        });
 
-    it("refresh shows drift in every managed field and update corrects it", async () => {
-      const inputs = await checked(p, appArgs(srv.url, { env: { SECRET } }));
-      const { id, outs } = await p.create(inputs);
-      const app = srv.store.applications.get(id)!;
-      app.dockerImage = "nginx:drift";
-      app.env = "OTHER=1";
-      app.replicas = 5;
-      app.healthCheckSwarm = null;
-      app.updateConfigSwarm = { Parallelism: 3, Order: "stop-first" };
-      const dom = [...srv.store.domains.values()][0]!;
-      dom.host = "drift.example.com";
-      const read = await p.read(id, outs);
-      expect(read.props).to.include({ dockerImage: "nginx:drift", env: "OTHER=1", replicas: 5, healthCheck: null, url: "https://drift.example.com" });
-      const d = await p.diff(id, read.props, inputs);
-      expect(d.changes).to.equal(true);
-      expect(d.replaces).to.deep.equal([]);
-      await p.update(id, read.props, inputs);
-      expect(app.dockerImage).to.equal(inputs.dockerImage);
-      expect(app.env).to.include(SECRET);
-      expect(app.replicas).to.equal(1);
-      expect(app.updateConfigSwarm).to.deep.include({ Order: "start-first" });
-      expect(dom.host).to.equal("qa.example.com");
-      const again = await p.read(id, outs);
-      expect((await p.diff(id, again.props, inputs)).changes).to.equal(false);
-    });
+        it("refresh shows drift in every managed field and update corrects it", async () => {
+            const inputs = await checked(p, appArgs(srv.url, { env: { SECRET } }));
+            const { id, outs } = await p.create(inputs);
+            const app = srv.store.applications.get(id)!;
+            app.dockerImage = "nginx:drift";
+            app.env = "OTHER=1";
+            app.replicas = 5;
+            app.healthCheckSwarm = null;
+            app.updateConfigSwarm = { Parallelism: 3, Order: "stop-first" };
+            const dom = [...srv.store.domains.values()][0]!;
+            dom.host = "drift.example.com";
+            const read = await p.read(id, outs);
+            expect(read.props).to.include({
+                dockerImage: "nginx:drift",
+                env: "OTHER=1",
+                replicas: 5,
+                healthCheck: null,
+                url: "https://drift.example.com",
+            });
+            const d = await p.diff(id, read.props, inputs);
+            expect(d.changes).to.equal(true);
+            expect(d.replaces).to.deep.equal([]);
+            await p.update(id, read.props, inputs);
+            expect(app.dockerImage).to.equal(inputs.dockerImage);
+            expect(app.env).to.include(SECRET);
+            expect(app.replicas).to.equal(1);
+            expect(app.updateConfigSwarm).to.deep.include({ Order: "start-first" });
+            expect(dom.host).to.equal("qa.example.com");
+            const again = await p.read(id, outs);
+            expect((await p.diff(id, again.props, inputs)).changes).to.equal(false);
+        });
 
-    it("an out-of-band delete: read says gone, update says refresh, delete succeeds", async () => {
-      const inputs = await checked(p, appArgs(srv.url));
-      const { id, outs } = await p.create(inputs);
-      srv.store.applications.delete(id);
-      for (const [k, d] of srv.store.domains) if (d.applicationId === id) srv.store.domains.delete(k);
-      expect((await p.read(id, outs)).id).to.equal("");
-      const news = await checked(p, appArgs(srv.url, { env: { A: "2" } }));
-      const err = await rejection(p.update(id, outs, news));
-      expect(err.message).to.include("no longer exists").and.include("pulumi refresh");
-      await p.delete(id, outs);
-      emptyServer(srv);
-    });
+        it("an out-of-band delete: read says gone, update says refresh, delete succeeds", async () => {
+            const inputs = await checked(p, appArgs(srv.url));
+            const { id, outs } = await p.create(inputs);
+            srv.store.applications.delete(id);
+            for (const [k, d] of srv.store.domains) if (d.applicationId === id) srv.store.domains.delete(k);
+            expect((await p.read(id, outs)).id).to.equal("");
+            const news = await checked(p, appArgs(srv.url, { env: { A: "2" } }));
+            const err = await rejection(p.update(id, outs, news));
+            expect(err.message).to.include("no longer exists").and.include("pulumi refresh");
+            await p.delete(id, outs);
+            emptyServer(srv);
+        });
 
-    const failurePoints: { name: string; fault: Fault; recorded: boolean }[] = [
-      { name: "project.create", fault: { procedure: "project.create", kind: "status", status: 400 }, recorded: false },
-      { name: "environment.create", fault: { procedure: "environment.create", kind: "status", status: 500 }, recorded: false },
-      { name: "application.create", fault: { procedure: "application.create", kind: "status", status: 409 }, recorded: false },
-      { name: "saveDockerProvider", fault: { procedure: "application.saveDockerProvider", kind: "status", status: 500 }, recorded: true },
-      { name: "saveEnvironment", fault: { procedure: "application.saveEnvironment", kind: "status", status: 401 }, recorded: true },
-      { name: "application.update", fault: { procedure: "application.update", kind: "status", status: 400 }, recorded: true },
-      { name: "domain.create", fault: { procedure: "domain.create", kind: "status", status: 400 }, recorded: true },
-      { name: "application.deploy", fault: { procedure: "application.deploy", kind: "status", status: 500 }, recorded: true },
-    ];
-    for (const fp of failurePoints) {
-      it(`a create failing at ${fp.name} leaves no orphan`, async () => {
-        srv.faults.inject({ ...fp.fault, times: 1 });
-        const inputs = await checked(p, appArgs(srv.url, { env: { SECRET } }));
-        const err = await rejection(p.create(inputs));
-        expect(err.message).to.not.include(SECRET).and.not.include(srv.apiKey);
-        if (!fp.recorded) {
-          expect(err.id).to.equal(undefined);
-          emptyServer(srv);
-          return;
+        const failurePoints: { name: string; fault: Fault; recorded: boolean }[] = [
+            {
+                name: "project.create",
+                fault: { procedure: "project.create", kind: "status", status: 400 },
+                recorded: false,
+            },
+            {
+                name: "environment.create",
+                fault: { procedure: "environment.create", kind: "status", status: 500 },
+                recorded: false,
+            },
+            {
+                name: "application.create",
+                fault: { procedure: "application.create", kind: "status", status: 409 },
+                recorded: false,
+            },
+            {
+                name: "saveDockerProvider",
+                fault: { procedure: "application.saveDockerProvider", kind: "status", status: 500 },
+                recorded: true,
+            },
+            {
+                name: "saveEnvironment",
+                fault: { procedure: "application.saveEnvironment", kind: "status", status: 401 },
+                recorded: true,
+            },
+            {
+                name: "application.update",
+                fault: { procedure: "application.update", kind: "status", status: 400 },
+                recorded: true,
+            },
+            {
+                name: "domain.create",
+                fault: { procedure: "domain.create", kind: "status", status: 400 },
+                recorded: true,
+            },
+            {
+                name: "application.deploy",
+                fault: { procedure: "application.deploy", kind: "status", status: 500 },
+                recorded: true,
+            },
+        ];
+        for (const fp of failurePoints) {
+            it(`a create failing at ${fp.name} leaves no orphan`, async () => {
+                srv.faults.inject({ ...fp.fault, times: 1 });
+                const inputs = await checked(p, appArgs(srv.url, { env: { SECRET } }));
+                const err = await rejection(p.create(inputs));
+                expect(err.message).to.not.include(SECRET).and.not.include(srv.apiKey);
+                if (!fp.recorded) {
+                    expect(err.id).to.equal(undefined);
+                    emptyServer(srv);
+                    return;
+                }
+                // Partial state: the engine records the id and these outputs; destroy then cleans up.
+                expect(err.id).to.be.a("string");
+                expect(srv.store.applications.has(String(err.id))).to.equal(true);
+                const props = err.properties as Obj;
+                expect(props.__provider).to.equal(PROVIDER_TEXT);
+                expect((await p.diff(String(err.id), props, inputs)).changes).to.equal(true);
+                await p.delete(String(err.id), props);
+                emptyServer(srv);
+            });
         }
-        // Partial state: the engine records the id and these outputs; destroy then cleans up.
-        expect(err.id).to.be.a("string");
-        expect(srv.store.applications.has(String(err.id))).to.equal(true);
-        const props = err.properties as Obj;
-        expect(props.__provider).to.equal(PROVIDER_TEXT);
-        expect((await p.diff(String(err.id), props, inputs)).changes).to.equal(true);
-        await p.delete(String(err.id), props);
-        emptyServer(srv);
-      });
-    }
 
-    it("a failed deployment is recorded and retried by the next update; the next up converges", async () => {
-      srv.deployments.setOutcome("error");
-      const inputs = await checked(p, appArgs(srv.url));
-      const err = await rejection(p.create(inputs));
-      expect(err.message).to.match(/ended with status "error".*log on the server: \/etc\/dokploy\/logs\//);
-      const props = err.properties as Obj;
-      expect(props.lastDeploymentStatus).to.equal("error");
-      srv.deployments.setOutcome("done");
-      expect((await p.diff(String(err.id), props, inputs)).changes).to.equal(true);
-      const from = srv.requests.length;
-      const { outs } = await p.update(String(err.id), props, inputs);
-      expect(callsSince(srv, from).filter((c) => c !== "deployment.all")).to.deep.equal(["application.redeploy"]);
-      expect(outs.lastDeploymentStatus).to.equal("done");
-      expect((await p.diff(String(err.id), outs, inputs)).changes).to.equal(false);
-    });
+        it("a failed deployment is recorded and retried by the next update; the next up converges", async () => {
+            srv.deployments.setOutcome("error");
+            const inputs = await checked(p, appArgs(srv.url));
+            const err = await rejection(p.create(inputs));
+            expect(err.message).to.match(/ended with status "error".*log on the server: \/etc\/dokploy\/logs\//);
+            const props = err.properties as Obj;
+            expect(props.lastDeploymentStatus).to.equal("error");
+            srv.deployments.setOutcome("done");
+            expect((await p.diff(String(err.id), props, inputs)).changes).to.equal(true);
+            const from = srv.requests.length;
+            const { outs } = await p.update(String(err.id), props, inputs);
+            expect(callsSince(srv, from).filter((c) => c !== "deployment.all")).to.deep.equal(["application.redeploy"]);
+            expect(outs.lastDeploymentStatus).to.equal("done");
+            expect((await p.diff(String(err.id), outs, inputs)).changes).to.equal(false);
+        });
 
-    it("a deployment that never finishes fails at deployTimeoutSeconds with its status", async () => {
-      srv.deployments.setOutcome("hold");
-      const inputs = await checked(p, appArgs(srv.url, { deployTimeoutSeconds: 1 }));
-      const err = await rejection(p.create(inputs));
-      expect(err.message).to.match(/still "running"/);
-      srv.deployments.release("cancelled");
-      await p.delete(String(err.id), err.properties as Obj);
-      emptyServer(srv);
-    });
+        it("a deployment that never finishes fails at deployTimeoutSeconds with its status", async () => {
+            srv.deployments.setOutcome("hold");
+            const inputs = await checked(p, appArgs(srv.url, { deployTimeoutSeconds: 1 }));
+            const err = await rejection(p.create(inputs));
+            expect(err.message).to.match(/still "running"/);
+            srv.deployments.release("cancelled");
+            await p.delete(String(err.id), err.properties as Obj);
+            emptyServer(srv);
+        });
 
-    it("deployPolicy never configures without deploying", async () => {
-      const inputs = await checked(p, appArgs(srv.url, { deployPolicy: "never" }));
-      const { outs } = await p.create(inputs);
-      expect(srv.callCount("application.deploy")).to.equal(0);
-      expect(outs.lastDeploymentStatus).to.equal(null);
+        it("deployPolicy never configures without deploying", async () => {
+            const inputs = await checked(p, appArgs(srv.url, { deployPolicy: "never" }));
+            const { outs } = await p.create(inputs);
+            expect(srv.callCount("application.deploy")).to.equal(0);
+            expect(outs.lastDeploymentStatus).to.equal(null);
+        });
     });
-  });
 }

@@ -40,6 +40,8 @@ describe("Dokploy API token lookup", () => {
 
     it("without any token, says which key to set and how, and that rate limiting must be off", () => {
         rememberConfiguredToken(configWith("nextstack", {}));
-        expect(() => resolveToken()).to.throw(/nextstack:dokployApiToken.*pulumi config set --secret dokployApiToken.*rate limiting off/s);
+        expect(() => resolveToken()).to.throw(
+            /nextstack:dokployApiToken.*pulumi config set --secret dokployApiToken.*rate limiting off/s,
+        );
     });
 });

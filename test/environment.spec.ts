@@ -7,13 +7,31 @@ import { SENTINEL, SENTINEL_MARKERS, stackConfig } from "./stacks";
 
 /** The stack outputs the promotion tooling reads. */
 const OUTPUT_NAMES = [
-    "environment", "accountId", "region", "ecrRepositoryUrl", "image", "imageTag", "pushRoleArn", "previewRoleArn",
-    "bucketName", "runtimeUserName", "activeAccessKeyId", "dokployApplicationId", "dokployAppName", "appUrl",
-    "healthUrl", "deploymentStatus", "deploymentId",
+    "environment",
+    "accountId",
+    "region",
+    "ecrRepositoryUrl",
+    "image",
+    "imageTag",
+    "pushRoleArn",
+    "previewRoleArn",
+    "bucketName",
+    "runtimeUserName",
+    "activeAccessKeyId",
+    "dokployApplicationId",
+    "dokployAppName",
+    "appUrl",
+    "healthUrl",
+    "deploymentStatus",
+    "deploymentId",
 ];
 
 const ACCOUNTS = { dev: "123456789012", qa: "222222222222", prod: "333333333333" } as const;
-const DOMAINS = { dev: "dev.nextstack-saas-starter.com", qa: "qa.nextstack-saas-starter.com", prod: "nextstack-saas-starter.com" } as const;
+const DOMAINS = {
+    dev: "dev.nextstack-saas-starter.com",
+    qa: "qa.nextstack-saas-starter.com",
+    prod: "nextstack-saas-starter.com",
+} as const;
 const APP = "pulumi-nodejs:dynamic/dokploy:Application";
 
 function providerUrn(run: ProgramRun, type: string): string {
@@ -31,7 +49,9 @@ describe("Environment and index.ts", () => {
     for (const stack of ["dev", "qa", "prod"] as const) {
         describe(`${stack} stack`, () => {
             let run: ProgramRun;
-            before(async () => { run = await runStack(stack); });
+            before(async () => {
+                run = await runStack(stack);
+            });
 
             it("exports exactly the outputs the promotion tooling reads, none of them secret", () => {
                 expect(Object.keys(run.outputs)).to.have.members(OUTPUT_NAMES);
@@ -42,11 +62,19 @@ describe("Environment and index.ts", () => {
             it("exports this environment's values", () => {
                 const repo = `${ACCOUNTS[stack]}.dkr.ecr.us-west-2.amazonaws.com/nextstack-saas-starter-${stack}`;
                 expect(run.outputs).to.deep.include({
-                    environment: stack, accountId: ACCOUNTS[stack], region: "us-west-2", ecrRepositoryUrl: repo,
-                    image: `${repo}:latest`, imageTag: "latest", bucketName: `nextstack-saas-starter-${stack}-assets`,
-                    appUrl: `https://${DOMAINS[stack]}`, healthUrl: `https://${DOMAINS[stack]}/api/health`,
-                    dokployApplicationId: `app-${stack}-app`, dokployAppName: "nextstack-saas-starter-x7k2p9",
-                    deploymentStatus: "done", deploymentId: `deploy-${stack}-app`,
+                    environment: stack,
+                    accountId: ACCOUNTS[stack],
+                    region: "us-west-2",
+                    ecrRepositoryUrl: repo,
+                    image: `${repo}:latest`,
+                    imageTag: "latest",
+                    bucketName: `nextstack-saas-starter-${stack}-assets`,
+                    appUrl: `https://${DOMAINS[stack]}`,
+                    healthUrl: `https://${DOMAINS[stack]}/api/health`,
+                    dokployApplicationId: `app-${stack}-app`,
+                    dokployAppName: "nextstack-saas-starter-x7k2p9",
+                    deploymentStatus: "done",
+                    deploymentId: `deploy-${stack}-app`,
                 });
             });
 
@@ -61,13 +89,19 @@ describe("Environment and index.ts", () => {
                     for (const [key, value] of Object.entries(r.inputs)) {
                         if (!carriesSentinel(value)) continue;
                         carriers.push(`${r.name}.${key}`);
-                        expect(r.secretInputs.has(key), `${r.type} ${r.name}.${key} carries a secret in plain text`).to.equal(true);
+                        expect(
+                            r.secretInputs.has(key),
+                            `${r.type} ${r.name}.${key} carries a secret in plain text`,
+                        ).to.equal(true);
                     }
                 }
                 // The check above must have had something to check: each secret reaches its consumers.
                 expect(carriers).to.include.members([
-                    `${stack}-ci-secrets-dokploy-token.value`, `${stack}-ci-secrets-clerk-secret-key.value`,
-                    `${stack}-dokploy-host-ecr-login.connection`, `${stack}-dokploy-host-ecr-login.stdin`, `${stack}-app.env`,
+                    `${stack}-ci-secrets-dokploy-token.value`,
+                    `${stack}-ci-secrets-clerk-secret-key.value`,
+                    `${stack}-dokploy-host-ecr-login.connection`,
+                    `${stack}-dokploy-host-ecr-login.stdin`,
+                    `${stack}-app.env`,
                 ]);
             });
 
@@ -86,7 +120,11 @@ describe("Environment and index.ts", () => {
             });
 
             it("needs no AWS invoke, so no output waits on a lookup (accountId is the pinned, configured account)", () => {
-                expect(allInvocations().filter((i) => i.token.startsWith("aws:")).map((i) => i.token)).to.deep.equal([]);
+                expect(
+                    allInvocations()
+                        .filter((i) => i.token.startsWith("aws:"))
+                        .map((i) => i.token),
+                ).to.deep.equal([]);
                 expect(run.outputs.accountId).to.equal(ACCOUNTS[stack]);
             });
 
@@ -94,9 +132,12 @@ describe("Environment and index.ts", () => {
                 const gh = providerUrn(run, "pulumi:providers:github");
                 const cmd = providerUrn(run, "pulumi:providers:command");
                 const uses = (r: Registration, urn: string) => r.provider.startsWith(`${urn}::`);
-                for (const r of run.registrations.filter((x) => x.type.startsWith("github:"))) expect(uses(r, gh), r.name).to.equal(true);
-                for (const r of run.registrations.filter((x) => x.type.startsWith("command:"))) expect(uses(r, cmd), r.name).to.equal(true);
-                for (const i of allInvocations().filter((x) => x.token.startsWith("github:"))) expect(i.provider.startsWith(`${gh}::`)).to.equal(true);
+                for (const r of run.registrations.filter((x) => x.type.startsWith("github:")))
+                    expect(uses(r, gh), r.name).to.equal(true);
+                for (const r of run.registrations.filter((x) => x.type.startsWith("command:")))
+                    expect(uses(r, cmd), r.name).to.equal(true);
+                for (const i of allInvocations().filter((x) => x.token.startsWith("github:")))
+                    expect(i.provider.startsWith(`${gh}::`)).to.equal(true);
             });
 
             it("ecr:GetAuthorizationToken is the only action on Resource `*` in any policy", () => {
@@ -107,7 +148,11 @@ describe("Environment and index.ts", () => {
                     if (statement.Effect === "Allow" && star) {
                         expect(list(statement.Action), from).to.deep.equal(["ecr:GetAuthorizationToken"]);
                     }
-                    if (statement.Effect === "Allow") expect(list(statement.Action).some((a) => a.endsWith(":*") || a === "*"), from).to.equal(false);
+                    if (statement.Effect === "Allow")
+                        expect(
+                            list(statement.Action).some((a) => a.endsWith(":*") || a === "*"),
+                            from,
+                        ).to.equal(false);
                 }
             });
 
@@ -118,28 +163,44 @@ describe("Environment and index.ts", () => {
                 }
                 const tokens = run.registrations.filter((r) => !r.custom).map((r) => r.type);
                 expect(tokens).to.have.members([
-                    "nextstack:env:Environment", "nextstack:aws:ImageRegistry", "nextstack:aws:AssetsBucket", "nextstack:aws:GithubOidc",
-                    "nextstack:aws:RuntimeAccess", "nextstack:dokploy:DokployHost", "nextstack:github:CiSecrets",
+                    "nextstack:env:Environment",
+                    "nextstack:aws:ImageRegistry",
+                    "nextstack:aws:AssetsBucket",
+                    "nextstack:aws:GithubOidc",
+                    "nextstack:aws:RuntimeAccess",
+                    "nextstack:dokploy:DokployHost",
+                    "nextstack:github:CiSecrets",
                 ]);
             });
 
             it("runs the app from this registry with the stack's environment, health check and HTTPS domain", () => {
                 const app = findResource(APP, `${stack}-app`);
                 expect(app.inputs).to.deep.include({
-                    serverUrl: `https://dokploy-${stack}.nextstack-saas-starter.com`, projectName: "nextstack-saas-starter",
-                    environmentName: stack === "prod" ? "production" : stack, dockerImage: run.outputs.image, replicas: 1,
-                    healthCheck: { path: "/api/health", port: 3000 }, domain: { host: DOMAINS[stack], port: 3000, https: true },
+                    serverUrl: `https://dokploy-${stack}.nextstack-saas-starter.com`,
+                    projectName: "nextstack-saas-starter",
+                    environmentName: stack === "prod" ? "production" : stack,
+                    dockerImage: run.outputs.image,
+                    replicas: 1,
+                    healthCheck: { path: "/api/health", port: 3000 },
+                    domain: { host: DOMAINS[stack], port: 3000, https: true },
                 });
                 const env = app.inputs.env as Record<string, string>;
                 expect(env).to.deep.include({
-                    NODE_ENV: "production", PORT: "3000", AWS_REGION: "us-west-2", S3_BUCKET_NAME: `nextstack-saas-starter-${stack}-assets`,
-                    DATABASE_URL: SENTINEL.databaseUrl, CLERK_SECRET_KEY: SENTINEL.clerkSecretKey, AWS_ACCESS_KEY_ID: run.outputs.activeAccessKeyId,
+                    NODE_ENV: "production",
+                    PORT: "3000",
+                    AWS_REGION: "us-west-2",
+                    S3_BUCKET_NAME: `nextstack-saas-starter-${stack}-assets`,
+                    DATABASE_URL: SENTINEL.databaseUrl,
+                    CLERK_SECRET_KEY: SENTINEL.clerkSecretKey,
+                    AWS_ACCESS_KEY_ID: run.outputs.activeAccessKeyId,
                 });
                 expect(env.AWS_SECRET_ACCESS_KEY).to.match(/SENTINEL-.*-runtime-key-blue$/);
                 // The serialized provider code is stored in state in plain text: it must capture no secret.
                 expect(String(app.inputs.__provider)).to.not.match(/SENTINEL/);
                 // Dokploy must not pull before the host is logged in to ECR.
-                expect(app.dependencies).to.include(findResource("command:remote:Command", `${stack}-dokploy-host-ecr-login`).urn);
+                expect(app.dependencies).to.include(
+                    findResource("command:remote:Command", `${stack}-dokploy-host-ecr-login`).urn,
+                );
             });
 
             it("feeds the application's id and URL into DOKPLOY_<ENV>_APP_ID / _APP_URL", () => {
@@ -154,13 +215,15 @@ describe("Environment and index.ts", () => {
 
     it("resource counts per stack: prod adds the protected GitHub environment", async () => {
         const counts: Record<string, number> = {};
-        for (const stack of ["dev", "qa", "prod"] as const) counts[stack] = (await runStack(stack)).registrations.length;
+        for (const stack of ["dev", "qa", "prod"] as const)
+            counts[stack] = (await runStack(stack)).registrations.length;
         expect(counts.prod).to.equal(counts.dev + 1);
         expect(counts.qa).to.equal(counts.dev);
     });
 
     it("config.image overrides <repositoryUrl>:<imageTag>; appEnv is passed but cannot override what the stack owns", async () => {
-        const image = "123456789012.dkr.ecr.us-west-2.amazonaws.com/nextstack-saas-starter-dev@sha256:" + "a".repeat(64);
+        const image =
+            "123456789012.dkr.ecr.us-west-2.amazonaws.com/nextstack-saas-starter-dev@sha256:" + "a".repeat(64);
         const run = await runStack("dev", { image, appEnv: '{"LOG_LEVEL":"info","NODE_ENV":"development"}' });
         expect(run.outputs.image).to.equal(image);
         const env = findResource(APP, "dev-app").inputs.env as Record<string, string>;

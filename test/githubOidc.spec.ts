@@ -9,7 +9,12 @@ const ROLE = "aws:iam/role:Role";
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 
 /** Actions that only read. Anything else (Put*, Create*, Delete*, Tag*, Upload*, *…) is a write. */
-const READ_ONLY = [/^ecr:(Describe|List|Get)[A-Za-z]*\*?$/, /^iam:(Get|List)[A-Za-z]*\*?$/, /^s3:(Get|List)[A-Za-z]*\*?$/, /^sts:GetCallerIdentity$/];
+const READ_ONLY = [
+    /^ecr:(Describe|List|Get)[A-Za-z]*\*?$/,
+    /^iam:(Get|List)[A-Za-z]*\*?$/,
+    /^s3:(Get|List)[A-Za-z]*\*?$/,
+    /^sts:GetCallerIdentity$/,
+];
 
 export function isReadOnly(action: string): boolean {
     return READ_ONLY.some((re) => re.test(action));
@@ -24,7 +29,12 @@ describe("GithubOidc", () => {
             expect(s.Effect).to.equal("Allow");
             expect(s.Principal).to.deep.equal({ Federated: "arn:oidc" });
             expect(s.Action).to.equal("sts:AssumeRoleWithWebIdentity");
-            expect(s.Condition).to.deep.equal({ StringEquals: { [`${CLAIM}:aud`]: "sts.amazonaws.com", [`${CLAIM}:sub`]: ["repo:o/r:environment:prod"] } });
+            expect(s.Condition).to.deep.equal({
+                StringEquals: {
+                    [`${CLAIM}:aud`]: "sts.amazonaws.com",
+                    [`${CLAIM}:sub`]: ["repo:o/r:environment:prod"],
+                },
+            });
         });
         it("refuses to build a trust policy without a subject (any GitHub repository could assume it)", () => {
             expect(() => githubTrustPolicy("arn:oidc", [])).to.throw(/at least one exact OIDC subject/);
@@ -44,30 +54,65 @@ describe("GithubOidc", () => {
 
     describe("previewReadOnlyPolicy", () => {
         it("grants no write action and no `*` resource", async () => {
-            const doc = await plainDocument(previewReadOnlyPolicy({ repositoryArn: "arn:repo", bucketArn: "arn:bucket", iamArns: ["arn:role"] }));
+            const doc = await plainDocument(
+                previewReadOnlyPolicy({ repositoryArn: "arn:repo", bucketArn: "arn:bucket", iamArns: ["arn:role"] }),
+            );
             const actions = doc.Statement.flatMap((s) => list(s.Action));
-            expect(actions.filter((a) => !isReadOnly(a)), "write actions").to.deep.equal([]);
+            expect(
+                actions.filter((a) => !isReadOnly(a)),
+                "write actions",
+            ).to.deep.equal([]);
             expect(doc.Statement.flatMap((s) => list(s.Resource))).to.not.include("*");
             expect(doc.Statement.every((s) => s.Effect === "Allow")).to.equal(true);
         });
         it("the read-only pattern list really rejects writes (so the check above can fail)", () => {
-            for (const write of ["ecr:PutImage", "s3:PutObject", "iam:CreateRole", "iam:PassRole", "s3:*", "ecr:*", "*", "s3:DeleteBucket", "iam:TagRole"]) {
+            for (const write of [
+                "ecr:PutImage",
+                "s3:PutObject",
+                "iam:CreateRole",
+                "iam:PassRole",
+                "s3:*",
+                "ecr:*",
+                "*",
+                "s3:DeleteBucket",
+                "iam:TagRole",
+            ]) {
                 expect(isReadOnly(write), write).to.equal(false);
             }
         });
     });
 
     const expected = {
-        dev: { title: "Dev", account: "123456789012", subjects: ["repo:your-username/nextstack-saas-starter:ref:refs/heads/main", "repo:your-username/nextstack-saas-starter:environment:dev"] },
-        qa: { title: "QA", account: "222222222222", subjects: ["repo:your-username/nextstack-saas-starter:ref:refs/heads/main", "repo:your-username/nextstack-saas-starter:environment:qa"] },
-        prod: { title: "Prod", account: "333333333333", subjects: ["repo:your-username/nextstack-saas-starter:environment:prod"] },
+        dev: {
+            title: "Dev",
+            account: "123456789012",
+            subjects: [
+                "repo:your-username/nextstack-saas-starter:ref:refs/heads/main",
+                "repo:your-username/nextstack-saas-starter:environment:dev",
+            ],
+        },
+        qa: {
+            title: "QA",
+            account: "222222222222",
+            subjects: [
+                "repo:your-username/nextstack-saas-starter:ref:refs/heads/main",
+                "repo:your-username/nextstack-saas-starter:environment:qa",
+            ],
+        },
+        prod: {
+            title: "Prod",
+            account: "333333333333",
+            subjects: ["repo:your-username/nextstack-saas-starter:environment:prod"],
+        },
     } as const;
 
     for (const stack of ["dev", "qa", "prod"] as const) {
         describe(`${stack} stack`, () => {
             let run: ProgramRun;
             const e = expected[stack];
-            before(async () => { run = await runStack(stack); });
+            before(async () => {
+                run = await runStack(stack);
+            });
 
             it("creates the account's OIDC provider without thumbprints and retains it on destroy", () => {
                 const p = findResource(OIDC, `${stack}-oidc-provider`);
@@ -83,8 +128,12 @@ describe("GithubOidc", () => {
                 expect(role.inputs.maxSessionDuration).to.equal(3600);
                 const trust = policyOf(role, "assumeRolePolicy");
                 expect(trust.Statement).to.have.length(1);
-                expect(trust.Statement[0].Principal).to.deep.equal({ Federated: `arn:aws:iam::${e.account}:oidc-provider/token.actions.githubusercontent.com` });
-                expect(trust.Statement[0].Condition).to.deep.equal({ StringEquals: { [`${CLAIM}:aud`]: "sts.amazonaws.com", [`${CLAIM}:sub`]: [...e.subjects] } });
+                expect(trust.Statement[0].Principal).to.deep.equal({
+                    Federated: `arn:aws:iam::${e.account}:oidc-provider/token.actions.githubusercontent.com`,
+                });
+                expect(trust.Statement[0].Condition).to.deep.equal({
+                    StringEquals: { [`${CLAIM}:aud`]: "sts.amazonaws.com", [`${CLAIM}:sub`]: [...e.subjects] },
+                });
                 expect(JSON.stringify(trust)).to.not.match(/\*|ForAllValues|StringLike/);
             });
 
@@ -101,13 +150,22 @@ describe("GithubOidc", () => {
                 expect(role.inputs.name).to.equal(`GitHubActionsPulumiPreview-${e.title}`);
                 expect(role.inputs.maxSessionDuration).to.equal(3600);
                 const cond = policyOf(role, "assumeRolePolicy").Statement[0].Condition;
-                expect(cond).to.deep.equal({ StringEquals: { [`${CLAIM}:aud`]: "sts.amazonaws.com", [`${CLAIM}:sub`]: ["repo:your-username/nextstack-environments:pull_request"] } });
+                expect(cond).to.deep.equal({
+                    StringEquals: {
+                        [`${CLAIM}:aud`]: "sts.amazonaws.com",
+                        [`${CLAIM}:sub`]: ["repo:your-username/nextstack-environments:pull_request"],
+                    },
+                });
                 const doc = policyOf(findResource(ROLE_POLICY, `${stack}-oidc-preview-policy`));
                 const actions = doc.Statement.flatMap((s) => list(s.Action));
                 expect(actions.filter((a) => !isReadOnly(a))).to.deep.equal([]);
                 const resources = doc.Statement.flatMap((s) => list(s.Resource));
                 expect(resources).to.include(`arn:aws:s3:::nextstack-saas-starter-${stack}-assets`);
-                expect(resources.every((r) => r.includes(e.account) || r === `arn:aws:s3:::nextstack-saas-starter-${stack}-assets`)).to.equal(true);
+                expect(
+                    resources.every(
+                        (r) => r.includes(e.account) || r === `arn:aws:s3:::nextstack-saas-starter-${stack}-assets`,
+                    ),
+                ).to.equal(true);
                 expect(run.registrations.length).to.be.greaterThan(0);
             });
         });
@@ -115,11 +173,15 @@ describe("GithubOidc", () => {
 
     describe("when the account already has the provider (createOidcProvider=false)", () => {
         let run: ProgramRun;
-        before(async () => { run = await runStack("qa", { createOidcProvider: "false" }); });
+        before(async () => {
+            run = await runStack("qa", { createOidcProvider: "false" });
+        });
 
         it("looks it up through the stack's provider instead of creating a second one", () => {
             expect(resourcesOfType(OIDC)).to.deep.equal([]);
-            const lookups = allInvocations().filter((i) => i.token === "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider");
+            const lookups = allInvocations().filter(
+                (i) => i.token === "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider",
+            );
             expect(lookups).to.have.length(1);
             expect(lookups[0].inputs.url).to.equal("https://token.actions.githubusercontent.com");
             const awsProvider = run.registrations.find((r) => r.type === "pulumi:providers:aws");
@@ -128,12 +190,17 @@ describe("GithubOidc", () => {
 
         it("trusts the looked-up provider's ARN", () => {
             const trust = policyOf(findResource(ROLE, "qa-oidc-push-role"), "assumeRolePolicy");
-            expect(trust.Statement[0].Principal).to.deep.equal({ Federated: "arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com" });
+            expect(trust.Statement[0].Principal).to.deep.equal({
+                Federated: "arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com",
+            });
         });
     });
 
     it("configured oidcSubjects (e.g. immutable owner@id/repo@id forms) are trusted exactly, in order", async () => {
-        const subjects = ["repo:your-username@123/nextstack-saas-starter@456:environment:dev", "repo:your-username/nextstack-saas-starter:environment:dev"];
+        const subjects = [
+            "repo:your-username@123/nextstack-saas-starter@456:environment:dev",
+            "repo:your-username/nextstack-saas-starter:environment:dev",
+        ];
         await runStack("dev", { oidcSubjects: JSON.stringify(subjects) });
         const cond = policyOf(findResource(ROLE, "dev-oidc-push-role"), "assumeRolePolicy").Statement[0].Condition;
         expect(cond?.StringEquals[`${CLAIM}:sub`]).to.deep.equal(subjects);

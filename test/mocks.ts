@@ -18,7 +18,9 @@ function wrapSecret(value: unknown): Record<string, unknown> {
 }
 
 function isSecretWire(value: unknown): value is { value: unknown } {
-    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG] === SECRET_VALUE;
+    return (
+        typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG] === SECRET_VALUE
+    );
 }
 
 /** Removes the secret wire form everywhere; reports whether any secret was found. */
@@ -116,7 +118,11 @@ const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): 
 
 // The mocks API hides resource options; record them from the request before the mock runs.
 const originalRegister = mockModule.MockMonitor.prototype.registerResource;
-mockModule.MockMonitor.prototype.registerResource = async function (this: MonitorInstance, req: RegisterRequest, callback: unknown) {
+mockModule.MockMonitor.prototype.registerResource = async function (
+    this: MonitorInstance,
+    req: RegisterRequest,
+    callback: unknown,
+) {
     const raw = rpc.deserializeProperties(req.getObject(), false, true);
     const secretInputs = new Set<string>();
     const inputs: Record<string, unknown> = {};
@@ -168,7 +174,14 @@ function computed(args: pulumi.runtime.MockResourceArgs): { id: string; state: R
     const name = str(inputs.name) || args.name;
     switch (args.type) {
         case "aws:ecr/repository:Repository":
-            return { id: name, state: { name, arn: `arn:aws:ecr:${region}:${account}:repository/${name}`, repositoryUrl: `${account}.dkr.ecr.${region}.amazonaws.com/${name}` } };
+            return {
+                id: name,
+                state: {
+                    name,
+                    arn: `arn:aws:ecr:${region}:${account}:repository/${name}`,
+                    repositoryUrl: `${account}.dkr.ecr.${region}.amazonaws.com/${name}`,
+                },
+            };
         case "aws:iam/role:Role":
             return { id: name, state: { name, arn: `arn:aws:iam::${account}:role/${name}` } };
         case "aws:iam/user:User":
@@ -182,7 +195,10 @@ function computed(args: pulumi.runtime.MockResourceArgs): { id: string; state: R
             return { id: bucket, state: { bucket, arn: `arn:aws:s3:::${bucket}` } };
         }
         case "aws:iam/accessKey:AccessKey": {
-            const id = `AKIAMOCK${args.name.replace(/[^A-Za-z0-9]/g, "").toUpperCase().slice(-12)}`;
+            const id = `AKIAMOCK${args.name
+                .replace(/[^A-Za-z0-9]/g, "")
+                .toUpperCase()
+                .slice(-12)}`;
             return { id, state: { id, secret: `${ACCESS_KEY_SECRET_SENTINEL}-${args.name}`, status: "Active" } };
         }
         case "command:remote:Command":
@@ -190,7 +206,16 @@ function computed(args: pulumi.runtime.MockResourceArgs): { id: string; state: R
         default:
             if (args.type.startsWith("pulumi-nodejs:dynamic")) {
                 const host = str((inputs.domain as Record<string, unknown> | undefined)?.host);
-                return { id: `${args.name}-id`, state: { applicationId: `app-${args.name}`, appName: `${str(inputs.appName) || str(inputs.name)}-x7k2p9`, url: `https://${host}`, lastDeploymentStatus: "done", lastDeploymentId: `deploy-${args.name}` } };
+                return {
+                    id: `${args.name}-id`,
+                    state: {
+                        applicationId: `app-${args.name}`,
+                        appName: `${str(inputs.appName) || str(inputs.name)}-x7k2p9`,
+                        url: `https://${host}`,
+                        lastDeploymentStatus: "done",
+                        lastDeploymentId: `deploy-${args.name}`,
+                    },
+                };
             }
             return { id: `${args.name}-id`, state: {} };
     }
@@ -214,7 +239,12 @@ const mocks: pulumi.runtime.Mocks = {
         switch (args.token) {
             case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": {
                 const url = str(inputs.url);
-                return { arn: `arn:aws:iam::${account}:oidc-provider/${url.replace(/^https:\/\//, "")}`, url, clientIdLists: ["sts.amazonaws.com"], thumbprintLists: [] };
+                return {
+                    arn: `arn:aws:iam::${account}:oidc-provider/${url.replace(/^https:\/\//, "")}`,
+                    url,
+                    clientIdLists: ["sts.amazonaws.com"],
+                    thumbprintLists: [],
+                };
             }
             case "github:index/getUser:getUser": {
                 const login = str(inputs.username);
@@ -262,7 +292,10 @@ export function resourcesOfType(type: string): Registration[] {
 export function findResource(type: string, name: string): Registration {
     const found = registrations.filter((r) => r.type === type && r.name === name);
     if (found.length !== 1) {
-        const names = resourcesOfType(type).map((r) => r.name).join(", ") || "none";
+        const names =
+            resourcesOfType(type)
+                .map((r) => r.name)
+                .join(", ") || "none";
         throw new Error(`expected one ${type} named ${name}, found ${found.length} (registered: ${names})`);
     }
     return found[0];
@@ -270,7 +303,12 @@ export function findResource(type: string, name: string): Registration {
 
 /** The value an Output resolves to (never use it on an Output that may stay unknown). */
 export function resolve<T>(output: pulumi.Output<T>): Promise<T> {
-    return new Promise((r) => output.apply((v) => { r(v); return v; }));
+    return new Promise((r) =>
+        output.apply((v) => {
+            r(v);
+            return v;
+        }),
+    );
 }
 
 /** Waits until every registration and invoke in flight has reached the mocks. */
@@ -293,18 +331,29 @@ let runs = 0;
  * Runs index.ts as stack `stack` with the given config (keys as `pulumi config` writes them:
  * `nextstack:accountId`, `aws:region`), loading the program fresh each time.
  */
-export async function runProgram(stack: string, configEntries: Record<string, string>, secretKeys: readonly string[] = []): Promise<ProgramRun> {
+export async function runProgram(
+    stack: string,
+    configEntries: Record<string, string>,
+    secretKeys: readonly string[] = [],
+): Promise<ProgramRun> {
     await settle().catch(() => undefined);
     resetRegistrations();
     await useStack(stack);
-    const qualified = Object.fromEntries(Object.entries(configEntries).map(([k, v]) => [k.includes(":") ? k : `nextstack:${k}`, v]));
-    pulumi.runtime.setAllConfig(qualified, secretKeys.map((k) => (k.includes(":") ? k : `nextstack:${k}`)));
+    const qualified = Object.fromEntries(
+        Object.entries(configEntries).map(([k, v]) => [k.includes(":") ? k : `nextstack:${k}`, v]),
+    );
+    pulumi.runtime.setAllConfig(
+        qualified,
+        secretKeys.map((k) => (k.includes(":") ? k : `nextstack:${k}`)),
+    );
     const file = path.resolve(__dirname, "..", "index.ts");
     delete require.cache[file];
     runs += 1;
     const program = (await import(`${pathToFileURL(file).href}?run=${runs}`)) as Record<string, unknown>;
-    const exported = "default" in program && typeof program.default === "object" && program.default !== null
-        ? (program.default as Record<string, unknown>) : program;
+    const exported =
+        "default" in program && typeof program.default === "object" && program.default !== null
+            ? (program.default as Record<string, unknown>)
+            : program;
     const outputs: Record<string, unknown> = {};
     const secretOutputs: string[] = [];
     for (const [key, value] of Object.entries(exported)) {
@@ -322,6 +371,8 @@ export async function runProgram(stack: string, configEntries: Record<string, st
 
 /** How `pulumi stack output --json` would print the outputs: secrets masked, the rest in clear. */
 export function plainTextOutputs(run: ProgramRun): string {
-    const shown = Object.fromEntries(Object.entries(run.outputs).map(([k, v]) => [k, run.secretOutputs.includes(k) ? "[secret]" : v]));
+    const shown = Object.fromEntries(
+        Object.entries(run.outputs).map(([k, v]) => [k, run.secretOutputs.includes(k) ? "[secret]" : v]),
+    );
     return JSON.stringify(shown);
 }

@@ -12,18 +12,27 @@ import { until } from "./support/loopback";
 
 describe("promote: order and versions", () => {
     let h: Harness;
-    beforeEach(async () => { h = await harness(); });
+    beforeEach(async () => {
+        h = await harness();
+    });
     afterEach(() => h.dispose());
 
     it("walks dev → qa → prod in order, deploying the same --image-tag everywhere and verifying each", async () => {
         const r = await h.run(["--yes", "--image-tag", "v2.0.0"]);
         expect(r.exitCode, r.output).to.equal(0);
         expect(h.engine.writes).to.deep.equal([
-            "setConfig dev imageTag=v2.0.0", "up dev v2.0.0",
-            "setConfig qa imageTag=v2.0.0", "up qa v2.0.0",
-            "setConfig prod imageTag=v2.0.0", "up prod v2.0.0",
+            "setConfig dev imageTag=v2.0.0",
+            "up dev v2.0.0",
+            "setConfig qa imageTag=v2.0.0",
+            "up qa v2.0.0",
+            "setConfig prod imageTag=v2.0.0",
+            "up prod v2.0.0",
         ]);
-        expect(r.results.map((x) => `${x.env} ${x.status} ${x.version}`)).to.deep.equal(["dev verified v2.0.0", "qa verified v2.0.0", "prod verified v2.0.0"]);
+        expect(r.results.map((x) => `${x.env} ${x.status} ${x.version}`)).to.deep.equal([
+            "dev verified v2.0.0",
+            "qa verified v2.0.0",
+            "prod verified v2.0.0",
+        ]);
         const prod = await h.history("prod");
         expect(prod.map((x) => x.status)).to.deep.equal(["started", "verified"]);
         expect(prod[1]).to.include({ version: "v2.0.0", deploymentId: "dep-prod-v2.0.0" });
@@ -39,7 +48,12 @@ describe("promote: order and versions", () => {
         const second = await h.run(["--yes"]);
         expect(second.exitCode, second.output).to.equal(0);
         expect(second.output).to.include("dev: already verified at v1.0.0");
-        expect(h.engine.writes.slice(2)).to.deep.equal(["setConfig qa imageTag=v1.0.0", "up qa v1.0.0", "setConfig prod imageTag=v1.0.0", "up prod v1.0.0"]);
+        expect(h.engine.writes.slice(2)).to.deep.equal([
+            "setConfig qa imageTag=v1.0.0",
+            "up qa v1.0.0",
+            "setConfig prod imageTag=v1.0.0",
+            "up prod v1.0.0",
+        ]);
     });
 
     it("--to qa stops after qa; --only qa refuses a version dev has not verified", async () => {
@@ -57,9 +71,17 @@ describe("promote: order and versions", () => {
     it("--dry-run previews every stage with the version it would get, changes nothing and records nothing", async () => {
         const r = await h.run(["--dry-run", "--image-tag", "v3"]);
         expect(r.exitCode, r.output).to.equal(0);
-        expect(r.results.map((x) => `${x.env} ${x.status}`)).to.deep.equal(["dev previewed", "qa previewed", "prod previewed"]);
+        expect(r.results.map((x) => `${x.env} ${x.status}`)).to.deep.equal([
+            "dev previewed",
+            "qa previewed",
+            "prod previewed",
+        ]);
         expect(h.engine.calls.filter((c) => c.startsWith("up"))).to.deep.equal([]);
-        expect(h.engine.calls.filter((c) => c.startsWith("preview"))).to.deep.equal(["preview dev v3", "preview qa v3", "preview prod v3"]);
+        expect(h.engine.calls.filter((c) => c.startsWith("preview"))).to.deep.equal([
+            "preview dev v3",
+            "preview qa v3",
+            "preview prod v3",
+        ]);
         expect(h.engine.config.get("prod")?.get("imageTag")).to.equal("latest"); // restored
         expect(await h.history("dev")).to.deep.equal([]);
         expect(r.output).to.include("Next: npm run promote -- --image-tag v3");
@@ -73,7 +95,9 @@ describe("promote: order and versions", () => {
 
 describe("promote: gates", () => {
     let h: Harness;
-    beforeEach(async () => { h = await harness(); });
+    beforeEach(async () => {
+        h = await harness();
+    });
     afterEach(() => h.dispose());
 
     it("refuses to update without a TTY and without --yes", async () => {
@@ -86,7 +110,13 @@ describe("promote: gates", () => {
 
     it("on a TTY asks with the change summary, and a no changes nothing", async () => {
         const asked: string[] = [];
-        const no = await h.run(["--only", "dev"], { isTTY: true, confirm: async (m) => { asked.push(m); return false; } });
+        const no = await h.run(["--only", "dev"], {
+            isTTY: true,
+            confirm: async (m) => {
+                asked.push(m);
+                return false;
+            },
+        });
         expect(no.exitCode).to.equal(1);
         expect(asked[0]).to.match(/^Update dev to v1\.0\.0\? 1 to update, 20 unchanged/);
         expect(asked[0]).to.include("pulumi-nodejs:dynamic:Resource");
@@ -98,10 +128,24 @@ describe("promote: gates", () => {
 
     it("refuses prod replacements of protected resources even with --yes, unless --allow-replace", async () => {
         h.engine.previewChanges.set("prod", [
-            { urn: "urn:pulumi:prod::nextstack::aws:s3/bucket:Bucket::assets", type: "aws:s3/bucket:Bucket", op: "replace" },
-            { urn: "urn:pulumi:prod::nextstack::aws:iam/accessKey:AccessKey::key-blue", type: "aws:iam/accessKey:AccessKey", op: "replace" },
+            {
+                urn: "urn:pulumi:prod::nextstack::aws:s3/bucket:Bucket::assets",
+                type: "aws:s3/bucket:Bucket",
+                op: "replace",
+            },
+            {
+                urn: "urn:pulumi:prod::nextstack::aws:iam/accessKey:AccessKey::key-blue",
+                type: "aws:iam/accessKey:AccessKey",
+                op: "replace",
+            },
         ]);
-        h.engine.previewChanges.set("dev", [{ urn: "urn:pulumi:dev::nextstack::aws:ecr/repository:Repository::repo", type: "aws:ecr/repository:Repository", op: "delete" }]);
+        h.engine.previewChanges.set("dev", [
+            {
+                urn: "urn:pulumi:dev::nextstack::aws:ecr/repository:Repository::repo",
+                type: "aws:ecr/repository:Repository",
+                op: "delete",
+            },
+        ]);
         const refused = await h.run(["--yes"]);
         expect(refused.exitCode).to.equal(1);
         expect(refused.output).to.include("Refusing to update prod");
@@ -118,12 +162,16 @@ describe("promote: gates", () => {
 
 describe("promote: failures, resume and rollback", () => {
     let h: Harness;
-    beforeEach(async () => { h = await harness(); });
+    beforeEach(async () => {
+        h = await harness();
+    });
     afterEach(() => h.dispose());
 
     it("records 'started' durably before the update, and a re-run after a crash mid-update continues where it stopped", async () => {
         const seen: string[] = [];
-        h.engine.onUp = async (env) => { seen.push(`${env}:${(await h.records.latest(env))?.status}`); };
+        h.engine.onUp = async (env) => {
+            seen.push(`${env}:${(await h.records.latest(env))?.status}`);
+        };
         h.engine.failNextUp = { env: "qa", error: new Error("engine crashed mid-update") };
         const crashed = await h.run(["--yes"]);
         expect(crashed.exitCode).to.equal(1);
@@ -134,13 +182,23 @@ describe("promote: failures, resume and rollback", () => {
 
         const resumed = await h.run(["--yes"]);
         expect(resumed.exitCode, resumed.output).to.equal(0);
-        expect(resumed.results.map((x) => `${x.env} ${x.status}`)).to.deep.equal(["dev skipped", "qa verified", "prod verified"]);
+        expect(resumed.results.map((x) => `${x.env} ${x.status}`)).to.deep.equal([
+            "dev skipped",
+            "qa verified",
+            "prod verified",
+        ]);
         expect(h.engine.calls.filter((c) => c === "up dev v1.0.0")).to.have.length(1);
     });
 
     it("continues an update a killed process left at 'started'", async () => {
         await mkdir(h.stateDir, { recursive: true });
-        await writeFile(path.join(h.stateDir, "dev.json"), JSON.stringify({ environment: "dev", records: [{ environment: "dev", version: "v1.0.0", status: "started", at: "2026-11-26T10:00:00.000Z" }] }));
+        await writeFile(
+            path.join(h.stateDir, "dev.json"),
+            JSON.stringify({
+                environment: "dev",
+                records: [{ environment: "dev", version: "v1.0.0", status: "started", at: "2026-11-26T10:00:00.000Z" }],
+            }),
+        );
         const r = await h.run(["--only", "dev", "--yes"]);
         expect(r.exitCode, r.output).to.equal(0);
         expect(r.output).to.include("the last run stopped during its update to v1.0.0");
@@ -155,9 +213,21 @@ describe("promote: failures, resume and rollback", () => {
         expect(r.output).to.include("dev failed verification at v2");
         expect(r.output).to.include("did not answer 200");
         expect(r.output).to.include("Rolled back to v1; dev is verified at v1 again.");
-        expect(h.engine.writes.slice(2)).to.deep.equal(["setConfig dev imageTag=v2", "up dev v2", "setConfig dev imageTag=v1", "up dev v1"]);
+        expect(h.engine.writes.slice(2)).to.deep.equal([
+            "setConfig dev imageTag=v2",
+            "up dev v2",
+            "setConfig dev imageTag=v1",
+            "up dev v1",
+        ]);
         const history = (await h.history("dev")).map((x) => `${x.status} ${x.version}${x.rollback ? " rollback" : ""}`);
-        expect(history).to.deep.equal(["started v1", "verified v1", "started v2", "failed v2", "started v1 rollback", "verified v1 rollback"]);
+        expect(history).to.deep.equal([
+            "started v1",
+            "verified v1",
+            "started v2",
+            "failed v2",
+            "started v1 rollback",
+            "verified v1 rollback",
+        ]);
         expect(h.engine.calls.some((c) => c.includes(" qa"))).to.equal(false);
     });
 
@@ -189,7 +259,10 @@ describe("promote: failures, resume and rollback", () => {
 
     it("refuses an environment whose config pins `image`, which would ignore the promoted imageTag", async () => {
         const file = path.join(h.projectDir, "Pulumi.qa.yaml");
-        await writeFile(file, `${await readFile(file, "utf8")}  nextstack:image: 123456789012.dkr.ecr.us-west-2.amazonaws.com/app:v0\n`);
+        await writeFile(
+            file,
+            `${await readFile(file, "utf8")}  nextstack:image: 123456789012.dkr.ecr.us-west-2.amazonaws.com/app:v0\n`,
+        );
         const r = await h.run(["--yes", "--image-tag", "v1"]);
         expect(r.results.map((x) => `${x.env} ${x.status}`)).to.deep.equal(["dev verified", "qa failed"]);
         expect(r.output).to.include("Pulumi.qa.yaml sets `image`");
@@ -217,17 +290,21 @@ describe("promote: failures, resume and rollback", () => {
     it("Ctrl-C cancels the running update through the signal, keeps the record and exits 130", async () => {
         const ac = new AbortController();
         let updating = false;
-        h.engine.onUp = (_env, _v, opts) => new Promise<void>((resolve) => {
-            updating = true;
-            opts.signal?.addEventListener("abort", () => resolve(), { once: true });
-        });
+        h.engine.onUp = (_env, _v, opts) =>
+            new Promise<void>((resolve) => {
+                updating = true;
+                opts.signal?.addEventListener("abort", () => resolve(), { once: true });
+            });
         const running = h.run(["--yes"], { signal: ac.signal });
         await until(() => updating, "the update to start");
         ac.abort();
         const r = await running;
         expect(r.exitCode).to.equal(130);
         expect(r.output).to.include("Interrupted during dev");
-        expect((await h.history("dev")).map((x) => `${x.status} ${x.reason ?? ""}`)).to.deep.equal(["started ", "failed interrupted (Ctrl-C) during the update"]);
+        expect((await h.history("dev")).map((x) => `${x.status} ${x.reason ?? ""}`)).to.deep.equal([
+            "started ",
+            "failed interrupted (Ctrl-C) during the update",
+        ]);
         expect(h.engine.calls.some((c) => c.includes(" qa"))).to.equal(false);
     });
 });

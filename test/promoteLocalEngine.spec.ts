@@ -13,13 +13,21 @@ import { CliMissingError, StackLockedError, StackMissingError } from "../automat
 import { LocalEngine, translate } from "../automation/localEngine";
 import { REPO } from "./support/promoteHarness";
 
-interface Ran { code: number; stdout: string; stderr: string }
+interface Ran {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
 
 function runEntry(entry: string, args: string[], env: NodeJS.ProcessEnv): Promise<Ran> {
     return new Promise((resolve) => {
-        execFile(process.execPath, ["--import", "tsx", path.join(REPO, "automation", entry), ...args],
+        execFile(
+            process.execPath,
+            ["--import", "tsx", path.join(REPO, "automation", entry), ...args],
             { cwd: REPO, env: { ...process.env, ...env }, timeout: 15_000 },
-            (err, stdout, stderr) => resolve({ code: typeof err?.code === "number" ? err.code : err ? 1 : 0, stdout, stderr }));
+            (err, stdout, stderr) =>
+                resolve({ code: typeof err?.code === "number" ? err.code : err ? 1 : 0, stdout, stderr }),
+        );
     });
 }
 
@@ -27,7 +35,9 @@ describe("LocalEngine without a Pulumi CLI", () => {
     let stateDir: string;
     // No pulumi anywhere on PATH: this machine has none, and a developer's would be hidden.
     const noCli = { PATH: path.dirname(process.execPath) };
-    before(async () => { stateDir = await mkdtemp(path.join(tmpdir(), "promote-local-")); });
+    before(async () => {
+        stateDir = await mkdtemp(path.join(tmpdir(), "promote-local-"));
+    });
     after(() => rm(stateDir, { recursive: true, force: true }));
 
     it("cliVersion and stack calls reject with CliMissingError and the install command", async () => {
@@ -35,12 +45,25 @@ describe("LocalEngine without a Pulumi CLI", () => {
         process.env.PATH = noCli.PATH;
         try {
             const engine = new LocalEngine({ projectDir: REPO });
-            const err = await engine.cliVersion().then(() => undefined, (e: unknown) => e);
+            const err = await engine.cliVersion().then(
+                () => undefined,
+                (e: unknown) => e,
+            );
             expect(err).to.be.instanceOf(CliMissingError);
             expect((err as Error).message).to.include("curl -fsSL https://get.pulumi.com | sh");
-            expect(await engine.stackExists("dev").then(() => undefined, (e: unknown) => e)).to.be.instanceOf(CliMissingError);
+            expect(
+                await engine.stackExists("dev").then(
+                    () => undefined,
+                    (e: unknown) => e,
+                ),
+            ).to.be.instanceOf(CliMissingError);
             const rooted = new LocalEngine({ projectDir: REPO, pulumiRoot: "/nonexistent/pulumi" });
-            expect(await rooted.cliVersion().then(() => undefined, (e: unknown) => e)).to.be.instanceOf(CliMissingError);
+            expect(
+                await rooted.cliVersion().then(
+                    () => undefined,
+                    (e: unknown) => e,
+                ),
+            ).to.be.instanceOf(CliMissingError);
         } finally {
             process.env.PATH = saved;
         }
@@ -64,24 +87,39 @@ describe("LocalEngine without a Pulumi CLI", () => {
         const r = await runEntry("status.ts", ["--state-dir", stateDir], noCli);
         expect(r.code, r.stderr).to.equal(0);
         expect(r.stdout).to.match(/\| Component\s+\| DEV/);
-        expect(r.stdout.split("\n").filter((l) => l.startsWith("Live status skipped: Pulumi CLI not found"))).to.have.length(1);
+        expect(
+            r.stdout.split("\n").filter((l) => l.startsWith("Live status skipped: Pulumi CLI not found")),
+        ).to.have.length(1);
         expect(r.stdout + r.stderr).to.not.match(/\n\s+at /);
     });
 });
 
 describe("LocalEngine error translation", () => {
     // The Automation API builds these from a CommandResult; its toString() is all they read.
-    const result = (stderr: string, code = 255) => ({ toString: () => `code: ${code}\n stdout: \n stderr: ${stderr}\n err?: \n` });
-    const make = <T>(Ctor: new (r: never) => T, stderr: string, code?: number): T => new Ctor(result(stderr, code) as never);
+    const result = (stderr: string, code = 255) => ({
+        toString: () => `code: ${code}\n stdout: \n stderr: ${stderr}\n err?: \n`,
+    });
+    const make = <T>(Ctor: new (r: never) => T, stderr: string, code?: number): T =>
+        new Ctor(result(stderr, code) as never);
 
     it("maps a locked stack, a missing stack and a missing CLI to their own errors", () => {
-        expect(translate(make(ConcurrentUpdateError, "error: [409] Conflict: Another update is currently in progress."), "qa")).to.be.instanceOf(StackLockedError);
-        expect(translate(make(StackNotFoundError, "error: no stack named 'qa' found"), "qa")).to.be.instanceOf(StackMissingError);
+        expect(
+            translate(
+                make(ConcurrentUpdateError, "error: [409] Conflict: Another update is currently in progress."),
+                "qa",
+            ),
+        ).to.be.instanceOf(StackLockedError);
+        expect(translate(make(StackNotFoundError, "error: no stack named 'qa' found"), "qa")).to.be.instanceOf(
+            StackMissingError,
+        );
         expect(translate(make(CommandError, "spawn pulumi ENOENT", -2))).to.be.instanceOf(CliMissingError);
     });
 
     it("keeps only the engine's error lines for any other failure", () => {
-        const err = translate(make(CommandError, "Previewing update (dev)\nerror: the aws:region config is invalid\nerror: second"), "dev") as Error;
+        const err = translate(
+            make(CommandError, "Previewing update (dev)\nerror: the aws:region config is invalid\nerror: second"),
+            "dev",
+        ) as Error;
         expect(err.message).to.equal("dev: error: the aws:region config is invalid (+1 more; rerun with --verbose)");
     });
 });

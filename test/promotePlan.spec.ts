@@ -13,7 +13,12 @@ import { REPO } from "./support/promoteHarness";
 async function plan(args: string[] = []): Promise<{ code: number; text: string }> {
     const lines: string[] = [];
     const o = parsePromoteArgs(["--plan", "--state-dir", "/nonexistent/promotion-state", ...args], {}, REPO);
-    const r = await promote(o, { engine: OFFLINE_ENGINE, progress: new PlainProgress((l) => lines.push(l)), isTTY: false, confirm: async () => false });
+    const r = await promote(o, {
+        engine: OFFLINE_ENGINE,
+        progress: new PlainProgress((l) => lines.push(l)),
+        isTTY: false,
+        confirm: async () => false,
+    });
     return { code: r.exitCode, text: lines.join("\n") };
 }
 
@@ -50,7 +55,9 @@ describe("promote --plan (committed configs, offline)", () => {
             { stack: "qa", key: "typoKey", kind: "unknown-key", message: "", fix: "" },
         ]);
         expect(areas).to.include({ stack: "broken", bucket: "broken", registry: "ready" });
-        expect(summariseAreas([{ stack: "qa", key: "domain", kind: "missing", message: "", fix: "" }]).dokployApp).to.equal("waiting");
+        expect(
+            summariseAreas([{ stack: "qa", key: "domain", kind: "missing", message: "", fix: "" }]).dokployApp,
+        ).to.equal("waiting");
     });
 
     it("reports a missing stack file as waiting with the command that creates the stack", async () => {
@@ -62,10 +69,43 @@ describe("promote --plan (committed configs, offline)", () => {
 
 describe("promote options", () => {
     it("parses every option", () => {
-        const o = parsePromoteArgs(["--to", "qa", "--yes", "--image-tag", "v1.2.3", "--verbose", "--allow-replace", "--dry-run",
-            "--health-timeout", "30", "--allowed-downtime", "500", "--probe-interval", "100", "--state-dir", "/tmp/s", "--pulumi-root", "/opt/pulumi"], {}, REPO);
-        expect(o).to.include({ to: "qa", yes: true, imageTag: "v1.2.3", verbose: true, allowReplace: true, dryRun: true,
-            healthDeadlineMs: 30_000, allowedDowntimeMs: 500, probeIntervalMs: 100, stateDir: "/tmp/s", pulumiRoot: "/opt/pulumi" });
+        const o = parsePromoteArgs(
+            [
+                "--to",
+                "qa",
+                "--yes",
+                "--image-tag",
+                "v1.2.3",
+                "--verbose",
+                "--allow-replace",
+                "--dry-run",
+                "--health-timeout",
+                "30",
+                "--allowed-downtime",
+                "500",
+                "--probe-interval",
+                "100",
+                "--state-dir",
+                "/tmp/s",
+                "--pulumi-root",
+                "/opt/pulumi",
+            ],
+            {},
+            REPO,
+        );
+        expect(o).to.include({
+            to: "qa",
+            yes: true,
+            imageTag: "v1.2.3",
+            verbose: true,
+            allowReplace: true,
+            dryRun: true,
+            healthDeadlineMs: 30_000,
+            allowedDowntimeMs: 500,
+            probeIntervalMs: 100,
+            stateDir: "/tmp/s",
+            pulumiRoot: "/opt/pulumi",
+        });
         expect(targets(o)).to.deep.equal(["dev", "qa"]);
         expect(rerunCommand(o)).to.equal("npm run promote -- --dry-run --to qa --image-tag v1.2.3 --allow-replace");
     });
@@ -82,7 +122,9 @@ describe("promote options", () => {
             expect(() => parsePromoteArgs(["--to", "staging"], {}, REPO)).to.throw(/not an environment/);
             expect(() => parsePromoteArgs(["--image-tag", "v 1"], {}, REPO)).to.throw(/whitespace/);
             expect(() => parsePromoteArgs(["--only", "qa", "--to", "prod"], {}, REPO)).to.throw(/cannot be used with/);
-            expect(() => parsePromoteArgs(["--rollback", "qa", "--only", "qa"], {}, REPO)).to.throw(/cannot be used with/);
+            expect(() => parsePromoteArgs(["--rollback", "qa", "--only", "qa"], {}, REPO)).to.throw(
+                /cannot be used with/,
+            );
         } finally {
             process.stderr.write = stderr;
         }

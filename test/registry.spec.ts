@@ -9,13 +9,17 @@ describe("ImageRegistry", () => {
     async function build(env: "dev" | "qa" | "prod") {
         const provider = awsProvider(`${env}-aws`, "123456789012");
         const prod = env === "prod";
-        const registry = new ImageRegistry(`${env}-registry`, {
-            repositoryName: `nextstack-saas-starter-${env}`,
-            untaggedExpiryDays: 14,
-            keepVersionImages: 20,
-            forceDelete: !prod,
-            protect: prod,
-        }, { providers: [provider] });
+        const registry = new ImageRegistry(
+            `${env}-registry`,
+            {
+                repositoryName: `nextstack-saas-starter-${env}`,
+                untaggedExpiryDays: 14,
+                keepVersionImages: 20,
+                forceDelete: !prod,
+                protect: prod,
+            },
+            { providers: [provider] },
+        );
         const url = await resolve(registry.repositoryUrl);
         await settle();
         return { registry, provider, url };
@@ -28,7 +32,9 @@ describe("ImageRegistry", () => {
         expect(repo.inputs.imageScanningConfiguration).to.deep.equal({ scanOnPush: true });
         expect(repo.inputs.encryptionConfigurations).to.deep.equal([{ encryptionType: "AES256" }]);
         expect(repo.inputs.imageTagMutability).to.equal("IMMUTABLE_WITH_EXCLUSION");
-        expect(repo.inputs.imageTagMutabilityExclusionFilters).to.deep.equal([{ filterType: "WILDCARD", filter: "latest" }]);
+        expect(repo.inputs.imageTagMutabilityExclusionFilters).to.deep.equal([
+            { filterType: "WILDCARD", filter: "latest" },
+        ]);
         expect(url).to.equal("123456789012.dkr.ecr.us-west-2.amazonaws.com/nextstack-saas-starter-dev");
         expect(repo.provider).to.equal(await providerReference(provider));
         expect(repo.parent).to.match(/nextstack:aws:ImageRegistry::dev-registry$/);
@@ -62,8 +68,18 @@ describe("ImageRegistry", () => {
             const doc = lifecyclePolicyDocument(7, 15);
             const rules = doc.rules;
             expect(rules.map((r) => r.rulePriority)).to.deep.equal([1, 2]);
-            expect(rules[0].selection).to.deep.include({ tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 });
-            expect(rules[1].selection).to.deep.include({ tagStatus: "tagged", tagPrefixList: ["v"], countType: "imageCountMoreThan", countNumber: 15 });
+            expect(rules[0].selection).to.deep.include({
+                tagStatus: "untagged",
+                countType: "sinceImagePushed",
+                countUnit: "days",
+                countNumber: 7,
+            });
+            expect(rules[1].selection).to.deep.include({
+                tagStatus: "tagged",
+                tagPrefixList: ["v"],
+                countType: "imageCountMoreThan",
+                countNumber: 15,
+            });
             expect(rules.every((r) => r.action.type === "expire")).to.equal(true);
         });
         it("never selects `latest` or any tagged image other than v*", () => {

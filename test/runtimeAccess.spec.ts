@@ -19,11 +19,17 @@ describe("RuntimeAccess", () => {
         expect(actions).to.not.include.members(["s3:PutObjectAcl", "s3:ListBucket", "ecr:PutImage"]);
     });
 
-    const users = { dev: "nextstack-saas-starter-s3-uploader", qa: "nextstack-saas-starter-s3-uploader-qa", prod: "nextstack-saas-starter-s3-uploader-prod" } as const;
+    const users = {
+        dev: "nextstack-saas-starter-s3-uploader",
+        qa: "nextstack-saas-starter-s3-uploader-qa",
+        prod: "nextstack-saas-starter-s3-uploader-prod",
+    } as const;
     const accounts = { dev: "123456789012", qa: "222222222222", prod: "333333333333" } as const;
     for (const stack of ["dev", "qa", "prod"] as const) {
         describe(`${stack} stack`, () => {
-            before(async () => { await runStack(stack); });
+            before(async () => {
+                await runStack(stack);
+            });
             it(`creates ${users[stack]} with one policy scoped to this bucket and repository`, () => {
                 const user = findResource(USER, `${stack}-runtime-user`);
                 expect(user.inputs.name).to.equal(users[stack]);
@@ -56,9 +62,17 @@ describe("RuntimeAccess", () => {
 
     describe("key rotation", () => {
         async function build(keys: ("blue" | "green")[], active: "blue" | "green") {
-            const ra = new RuntimeAccess(`rot-${keys.join("")}-${active}`, {
-                userName: "u", bucketArn: "arn:aws:s3:::b", repositoryArn: "arn:aws:ecr:r:1:repository/x", accessKeys: keys, activeKey: active,
-            }, { providers: [awsProvider(`rot-${keys.join("")}-${active}-aws`, "123456789012")] });
+            const ra = new RuntimeAccess(
+                `rot-${keys.join("")}-${active}`,
+                {
+                    userName: "u",
+                    bucketArn: "arn:aws:s3:::b",
+                    repositoryArn: "arn:aws:ecr:r:1:repository/x",
+                    accessKeys: keys,
+                    activeKey: active,
+                },
+                { providers: [awsProvider(`rot-${keys.join("")}-${active}-aws`, "123456789012")] },
+            );
             const id = await resolve(ra.activeAccessKeyId);
             const secret = await resolve(ra.activeSecretAccessKey);
             const secretIsSecret = await pulumi.isSecret(ra.activeSecretAccessKey);
@@ -69,7 +83,10 @@ describe("RuntimeAccess", () => {
 
         it("step 1 (add green): both keys exist, consumers still get blue", async () => {
             const { id, secret } = await build(["blue", "green"], "blue");
-            expect(resourcesOfType(KEY).map((k) => k.name)).to.include.members(["rot-bluegreen-blue-key-blue", "rot-bluegreen-blue-key-green"]);
+            expect(resourcesOfType(KEY).map((k) => k.name)).to.include.members([
+                "rot-bluegreen-blue-key-blue",
+                "rot-bluegreen-blue-key-green",
+            ]);
             expect(id).to.match(/KEYBLUE$/);
             expect(secret).to.equal(`${ACCESS_KEY_SECRET_SENTINEL}-rot-bluegreen-blue-key-blue`);
         });
@@ -82,15 +99,30 @@ describe("RuntimeAccess", () => {
         });
         it("step 3 (drop blue): only green remains", async () => {
             await build(["green"], "green");
-            expect(resourcesOfType(KEY).filter((k) => k.name.startsWith("rot-green-green")).map((k) => k.name)).to.deep.equal(["rot-green-green-key-green"]);
+            expect(
+                resourcesOfType(KEY)
+                    .filter((k) => k.name.startsWith("rot-green-green"))
+                    .map((k) => k.name),
+            ).to.deep.equal(["rot-green-green-key-green"]);
         });
         it("an active slot without a key is refused", () => {
-            expect(() => new RuntimeAccess("bad", { userName: "u", bucketArn: "b", repositoryArn: "r", accessKeys: ["blue"], activeKey: "green" }))
-                .to.throw(/active key "green" is not one of blue/);
+            expect(
+                () =>
+                    new RuntimeAccess("bad", {
+                        userName: "u",
+                        bucketArn: "b",
+                        repositoryArn: "r",
+                        accessKeys: ["blue"],
+                        activeKey: "green",
+                    }),
+            ).to.throw(/active key "green" is not one of blue/);
         });
         it("the whole program follows the active slot (exported key id, Dokploy host trigger)", async () => {
             const run = await runStack("qa", { runtimeAccessKeys: '["blue","green"]', activeRuntimeKey: "green" });
-            expect(resourcesOfType(KEY).map((k) => k.name)).to.have.members(["qa-runtime-key-blue", "qa-runtime-key-green"]);
+            expect(resourcesOfType(KEY).map((k) => k.name)).to.have.members([
+                "qa-runtime-key-blue",
+                "qa-runtime-key-green",
+            ]);
             expect(run.outputs.activeAccessKeyId).to.equal("AKIAMOCKTIMEKEYGREEN");
             const host = findResource("command:remote:Command", "qa-dokploy-host-ecr-login");
             expect((host.inputs.triggers as unknown[])[0]).to.equal("AKIAMOCKTIMEKEYGREEN");

@@ -17,7 +17,14 @@ export const SENTINEL = {
 } as const;
 
 /** The distinctive part of each sentinel, to search serialized text for. */
-export const SENTINEL_MARKERS = ["SENTINEL-clerk-secret", "SENTINEL-dokploy-token", "SENTINEL-db-password", "SENTINEL-ssh-key", "SENTINEL-github-token", "mock-aws-secret-access-key-SENTINEL"];
+export const SENTINEL_MARKERS = [
+    "SENTINEL-clerk-secret",
+    "SENTINEL-dokploy-token",
+    "SENTINEL-db-password",
+    "SENTINEL-ssh-key",
+    "SENTINEL-github-token",
+    "mock-aws-secret-access-key-SENTINEL",
+];
 
 const SECRET_VALUES: Record<string, string> = {
     clerkSecretKey: SENTINEL.clerkSecretKey,
@@ -35,7 +42,8 @@ const COMPLETIONS: Record<"qa" | "prod", Record<string, string>> = {
         accountId: "222222222222",
         dokployUrl: "https://dokploy-qa.nextstack-saas-starter.com",
         dokployHost: "dokploy-qa.nextstack-saas-starter.com",
-        sshHostKey: "dokploy-qa.nextstack-saas-starter.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIQaHostKeyForTestsOnly0000000000000000000000",
+        sshHostKey:
+            "dokploy-qa.nextstack-saas-starter.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIQaHostKeyForTestsOnly0000000000000000000000",
         clerkPublishableKey: "pk_live_cWEuY2xlcmsuZXhhbXBsZSQ",
     },
     prod: {
@@ -65,7 +73,8 @@ export function committedEntries(stack: StackName): Record<string, string> {
 /** A complete, valid config for the stack: committed values, completions, every secret set. */
 export function stackEntries(stack: StackName, overrides: Record<string, string> = {}): Record<string, string> {
     const entries = { ...committedEntries(stack), ...(stack === "dev" ? {} : COMPLETIONS[stack]) };
-    for (const key of ["clerkSecretKey", "dokployApiToken", "databaseUrl", "sshPrivateKey"]) entries[key] = SECRET_VALUES[key];
+    for (const key of ["clerkSecretKey", "dokployApiToken", "databaseUrl", "sshPrivateKey"])
+        entries[key] = SECRET_VALUES[key];
     return { ...entries, ...overrides };
 }
 

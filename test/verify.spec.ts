@@ -112,22 +112,40 @@ describe("verify: zero-downtime probe", () => {
         await until(() => probe.answered.ok >= okBefore + 3, "the app to answer again");
         const r = await probe.stop();
         expect(r.failures).to.be.at.least(6);
-        expect(Math.abs(r.longestGapMs - outage), `measured ${r.longestGapMs} ms for a ${Math.round(outage)} ms outage`).to.be.at.most(intervalMs);
+        expect(
+            Math.abs(r.longestGapMs - outage),
+            `measured ${r.longestGapMs} ms for a ${Math.round(outage)} ms outage`,
+        ).to.be.at.most(intervalMs);
         expect(r.samples).to.deep.equal(["HTTP 503"]);
     });
 
     it("counts an outage that lasts until the end of probing", () => {
-        const r = summarise([{ sentAt: 0, ok: true }, { sentAt: 100, ok: false, reason: "ECONNREFUSED" }, { sentAt: 200, ok: false }], 0, 450, 100);
+        const r = summarise(
+            [
+                { sentAt: 0, ok: true },
+                { sentAt: 100, ok: false, reason: "ECONNREFUSED" },
+                { sentAt: 200, ok: false },
+            ],
+            0,
+            450,
+            100,
+        );
         expect(r).to.include({ sent: 3, failures: 2, longestGapMs: 350 });
     });
 
     it("verification fails for a deployment Dokploy did not finish, and passes a healthy one", async () => {
         const healthUrl = `${app.url}/api/health`;
-        const bad = await verifyDeployment({ healthUrl, deploymentStatus: "error", deploymentId: "dep-1" }, undefined, { healthDeadlineMs: 1000, allowedDowntimeMs: 0 });
+        const bad = await verifyDeployment({ healthUrl, deploymentStatus: "error", deploymentId: "dep-1" }, undefined, {
+            healthDeadlineMs: 1000,
+            allowedDowntimeMs: 0,
+        });
         expect(bad.ok).to.equal(false);
         expect(bad.failures.join()).to.match(/dep-1 ended "error"/);
         const probe = new Probe(app.url, { intervalMs: 20 }).start();
-        const good = await verifyDeployment({ healthUrl, deploymentStatus: "done" }, probe, { healthDeadlineMs: 1000, allowedDowntimeMs: 0 });
+        const good = await verifyDeployment({ healthUrl, deploymentStatus: "done" }, probe, {
+            healthDeadlineMs: 1000,
+            allowedDowntimeMs: 0,
+        });
         expect(good.ok, good.failures.join()).to.equal(true);
         expect(probe.running).to.equal(false);
     });

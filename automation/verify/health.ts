@@ -18,11 +18,19 @@ export type HealthResult =
     | { readonly ok: false; readonly attempts: number; readonly elapsedMs: number; readonly last: string };
 
 /** One GET; resolves to the HTTP status or a one-line reason. Never throws. */
-export async function probeOnce(url: string, timeoutMs: number, signal?: AbortSignal): Promise<{ status?: number; error?: string; timedOut?: boolean }> {
+export async function probeOnce(
+    url: string,
+    timeoutMs: number,
+    signal?: AbortSignal,
+): Promise<{ status?: number; error?: string; timedOut?: boolean }> {
     const signals = [AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs))), ...(signal ? [signal] : [])];
     try {
         // redirect: "manual" so a redirect to a login or error page is not mistaken for health.
-        const res = await fetch(url, { signal: AbortSignal.any(signals), redirect: "manual", headers: { "cache-control": "no-cache" } });
+        const res = await fetch(url, {
+            signal: AbortSignal.any(signals),
+            redirect: "manual",
+            headers: { "cache-control": "no-cache" },
+        });
         await res.body?.cancel();
         return { status: res.status };
     } catch (err) {
@@ -64,8 +72,13 @@ export async function waitForHealthy(url: string, opts: HealthOptions): Promise<
         if (r.status === 200) return { ok: true, attempts, elapsedMs: performance.now() - started };
         // An attempt cut short by the deadline says nothing new about the app: keep the last real answer.
         const clippedByDeadline = r.timedOut === true && remaining < requestTimeout && attempts > 1;
-        if (!clippedByDeadline) last = r.status !== undefined ? `HTTP ${r.status}` : r.error ?? "no answer";
+        if (!clippedByDeadline) last = r.status !== undefined ? `HTTP ${r.status}` : (r.error ?? "no answer");
         await pause(Math.min(interval, Math.max(0, deadline - performance.now())), opts.signal);
     }
-    return { ok: false, attempts, elapsedMs: performance.now() - started, last: opts.signal?.aborted ? "interrupted" : last };
+    return {
+        ok: false,
+        attempts,
+        elapsedMs: performance.now() - started,
+        last: opts.signal?.aborted ? "interrupted" : last,
+    };
 }

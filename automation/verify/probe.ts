@@ -40,7 +40,10 @@ export class Probe {
     private timer?: NodeJS.Timeout;
     private startedAt = 0;
 
-    constructor(readonly url: string, opts: ProbeOptions = {}) {
+    constructor(
+        readonly url: string,
+        opts: ProbeOptions = {},
+    ) {
         this.interval = opts.intervalMs ?? 200;
         this.timeout = opts.requestTimeoutMs ?? 2000;
     }
@@ -51,8 +54,11 @@ export class Probe {
 
     /** How many requests have been answered so far (tests wait on this, never on time). */
     get answered(): { ok: number; failed: number } {
-        let ok = 0, failed = 0;
-        for (const s of this.samples) if (s.ok === true) ok++; else if (s.ok === false) failed++;
+        let ok = 0,
+            failed = 0;
+        for (const s of this.samples)
+            if (s.ok === true) ok++;
+            else if (s.ok === false) failed++;
         return { ok, failed };
     }
 
@@ -92,7 +98,12 @@ export class Probe {
     }
 }
 
-export function summarise(samples: readonly Sample[], startedAt: number, stoppedAt: number, intervalMs: number): ProbeReport {
+export function summarise(
+    samples: readonly Sample[],
+    startedAt: number,
+    stoppedAt: number,
+    intervalMs: number,
+): ProbeReport {
     const ordered = [...samples].sort((a, b) => a.sentAt - b.sentAt);
     let longest = 0;
     let outageStart: number | undefined;

@@ -6,7 +6,16 @@
 import { EnvironmentName } from "./schema";
 
 /** The parts of an environment, as the guide's status tables name them. */
-export const AREAS = ["stack", "registry", "oidc", "runtime", "bucket", "dokployHost", "dokployApp", "ciSecrets"] as const;
+export const AREAS = [
+    "stack",
+    "registry",
+    "oidc",
+    "runtime",
+    "bucket",
+    "dokployHost",
+    "dokployApp",
+    "ciSecrets",
+] as const;
 export type Area = (typeof AREAS)[number];
 
 export const AREA_TITLES: Readonly<Record<Area, string>> = {
@@ -48,43 +57,124 @@ const spec = (
 });
 
 export const KEY_SPECS: readonly KeySpec[] = [
-    spec("accountId", "stack", "the AWS account ID of this environment (12 digits)", "<12-digit account id>", { required: true }),
+    spec("accountId", "stack", "the AWS account ID of this environment (12 digits)", "<12-digit account id>", {
+        required: true,
+    }),
     spec("aws:region", "stack", "the AWS region", "us-west-2", { required: true }),
-    spec("appName", "stack", "the app's name, used in ECR, S3 and IAM names", "nextstack-saas-starter", { required: true }),
-    spec("appRepository", "ciSecrets", "the app's GitHub repository (owner/name)", "your-username/nextstack-saas-starter", { required: true }),
-    spec("infraRepository", "oidc", "this infrastructure repository (owner/name), trusted for PR previews", "your-username/nextstack-environments", { required: true }),
-    spec("oidcSubjects", "oidc", "exact OIDC subjects allowed to push images (JSON list)", (e) => `'["repo:<owner>/<repo>:environment:${e}"]'`),
-    spec("createOidcProvider", "oidc", "create the account's GitHub OIDC provider (false: look up the existing one)", "false"),
+    spec("appName", "stack", "the app's name, used in ECR, S3 and IAM names", "nextstack-saas-starter", {
+        required: true,
+    }),
+    spec(
+        "appRepository",
+        "ciSecrets",
+        "the app's GitHub repository (owner/name)",
+        "your-username/nextstack-saas-starter",
+        { required: true },
+    ),
+    spec(
+        "infraRepository",
+        "oidc",
+        "this infrastructure repository (owner/name), trusted for PR previews",
+        "your-username/nextstack-environments",
+        { required: true },
+    ),
+    spec(
+        "oidcSubjects",
+        "oidc",
+        "exact OIDC subjects allowed to push images (JSON list)",
+        (e) => `'["repo:<owner>/<repo>:environment:${e}"]'`,
+    ),
+    spec(
+        "createOidcProvider",
+        "oidc",
+        "create the account's GitHub OIDC provider (false: look up the existing one)",
+        "false",
+    ),
     spec("domain", "dokployApp", "the app's public host name", (e) => `${e}.<your-domain>`, { required: true }),
     spec("port", "dokployApp", "the port the app listens on", "3000"),
     spec("healthPath", "dokployApp", "the app's health endpoint", "/api/health"),
     spec("imageTag", "dokployApp", "the image tag to deploy", "v1.0.0"),
-    spec("image", "dokployApp", "a full image reference overriding <repository>:<imageTag> (e.g. a digest)", "<account>.dkr.ecr.<region>.amazonaws.com/<repo>@sha256:<digest>"),
+    spec(
+        "image",
+        "dokployApp",
+        "a full image reference overriding <repository>:<imageTag> (e.g. a digest)",
+        "<account>.dkr.ecr.<region>.amazonaws.com/<repo>@sha256:<digest>",
+    ),
     spec("replicas", "dokployApp", "how many app containers run", "2"),
     spec("appEnv", "dokployApp", "extra non-secret app environment variables (JSON object)", `'{"LOG_LEVEL":"info"}'`),
     spec("ecrUntaggedExpiryDays", "registry", "days after which untagged images expire", "14"),
     spec("ecrKeepVersionImages", "registry", "how many v* images to keep", "20"),
-    spec("ecrForceDelete", "registry", "let a destroy delete a repository that still holds images (never in prod)", "false"),
+    spec(
+        "ecrForceDelete",
+        "registry",
+        "let a destroy delete a repository that still holds images (never in prod)",
+        "false",
+    ),
     spec("bucketName", "bucket", "the S3 assets bucket name", (e) => `<app>-${e}-assets`),
-    spec("corsOrigins", "bucket", "origins allowed to upload from the browser (JSON list)", (e) => `'["https://${e}.<your-domain>"]'`),
-    spec("runtimeUserName", "runtime", "the runtime IAM user's name", (e) => `<app>-s3-uploader${e === "dev" ? "" : `-${e}`}`),
+    spec(
+        "corsOrigins",
+        "bucket",
+        "origins allowed to upload from the browser (JSON list)",
+        (e) => `'["https://${e}.<your-domain>"]'`,
+    ),
+    spec(
+        "runtimeUserName",
+        "runtime",
+        "the runtime IAM user's name",
+        (e) => `<app>-s3-uploader${e === "dev" ? "" : `-${e}`}`,
+    ),
     spec("runtimeUserExists", "runtime", "the runtime user already exists: import it instead of creating it", "true"),
-    spec("runtimeAccessKeys", "runtime", "access-key slots that exist (JSON list of blue/green; two during a rotation)", `'["blue","green"]'`),
+    spec(
+        "runtimeAccessKeys",
+        "runtime",
+        "access-key slots that exist (JSON list of blue/green; two during a rotation)",
+        `'["blue","green"]'`,
+    ),
     spec("activeRuntimeKey", "runtime", "the access-key slot consumers use (blue or green)", "green"),
-    spec("dokployUrl", "dokployApp", "the Dokploy server's HTTPS URL", (e) => `https://dokploy-${e}.<your-domain>`, { required: true }),
-    spec("dokployApiToken", "dokployApp", "a Dokploy API key created with rate limiting off", "<dokploy api key>", { required: true, secret: true }),
+    spec("dokployUrl", "dokployApp", "the Dokploy server's HTTPS URL", (e) => `https://dokploy-${e}.<your-domain>`, {
+        required: true,
+    }),
+    spec("dokployApiToken", "dokployApp", "a Dokploy API key created with rate limiting off", "<dokploy api key>", {
+        required: true,
+        secret: true,
+    }),
     spec("dokployProjectName", "dokployApp", "the Dokploy project holding the app", "nextstack-saas-starter"),
     spec("dokployEnvironmentName", "dokployApp", "the Dokploy environment (stage) holding the app", (e) => e),
-    spec("dokployHost", "dokployHost", "the Dokploy server's SSH host name or address", "<host or ip>", { required: true }),
+    spec("dokployHost", "dokployHost", "the Dokploy server's SSH host name or address", "<host or ip>", {
+        required: true,
+    }),
     spec("sshPort", "dokployHost", "the Dokploy server's SSH port", "22"),
     spec("sshUser", "dokployHost", "the SSH user on the Dokploy server", "root"),
-    spec("sshPrivateKey", "dokployHost", "the SSH private key for the Dokploy server", "\"$(cat ~/.ssh/dokploy)\"", { required: true, secret: true }),
-    spec("sshHostKey", "dokployHost", "the server's pinned SSH host key (ssh-keyscan -t ed25519 <host>)", "\"ssh-ed25519 AAAA...\"", { required: true }),
+    spec("sshPrivateKey", "dokployHost", "the SSH private key for the Dokploy server", '"$(cat ~/.ssh/dokploy)"', {
+        required: true,
+        secret: true,
+    }),
+    spec(
+        "sshHostKey",
+        "dokployHost",
+        "the server's pinned SSH host key (ssh-keyscan -t ed25519 <host>)",
+        '"ssh-ed25519 AAAA..."',
+        { required: true },
+    ),
     spec("clerkPublishableKey", "ciSecrets", "the Clerk publishable key", "pk_test_<...>", { required: true }),
     spec("clerkSecretKey", "ciSecrets", "the Clerk secret key", "sk_test_<...>", { required: true, secret: true }),
-    spec("databaseUrl", "dokployApp", "the app's database URL", "postgresql://<user>:<password>@<host>:5432/<db>", { required: true, secret: true }),
-    spec("prodReviewers", "ciSecrets", "GitHub logins that approve prod deployments (JSON list, at most 6)", `'["alice","bob"]'`),
-    spec("github:token", "ciSecrets", "a GitHub token that can write the app repository's Actions secrets (or set GITHUB_TOKEN)", "<github token>", { secret: true }),
+    spec("databaseUrl", "dokployApp", "the app's database URL", "postgresql://<user>:<password>@<host>:5432/<db>", {
+        required: true,
+        secret: true,
+    }),
+    spec(
+        "prodReviewers",
+        "ciSecrets",
+        "GitHub logins that approve prod deployments (JSON list, at most 6)",
+        `'["alice","bob"]'`,
+    ),
+    spec(
+        "github:token",
+        "ciSecrets",
+        "a GitHub token that can write the app repository's Actions secrets (or set GITHUB_TOKEN)",
+        "<github token>",
+        { secret: true },
+    ),
 ];
 
 export function keySpec(key: string): KeySpec | undefined {

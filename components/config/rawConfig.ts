@@ -34,8 +34,13 @@ function textOf(value: unknown): string {
 }
 
 function isSecure(value: unknown): value is { secure: string } {
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-        && Object.keys(value).length === 1 && typeof (value as { secure?: unknown }).secure === "string";
+    return (
+        typeof value === "object" &&
+        value !== null &&
+        !Array.isArray(value) &&
+        Object.keys(value).length === 1 &&
+        typeof (value as { secure?: unknown }).secure === "string"
+    );
 }
 
 /** Reads the `config:` block of a Pulumi.<stack>.yaml file's text. */
@@ -46,16 +51,23 @@ export function fromStackYaml(stack: string, yamlText: string): RawStackConfig {
     if (typeof config === "object" && config !== null) {
         for (const [key, value] of Object.entries(config)) {
             if (value === null || value === undefined) continue;
-            values.set(localKey(key), isSecure(value)
-                ? { value: value.secure, secret: true, encrypted: true }
-                : { value: textOf(value), secret: false, encrypted: false });
+            values.set(
+                localKey(key),
+                isSecure(value)
+                    ? { value: value.secure, secret: true, encrypted: true }
+                    : { value: textOf(value), secret: false, encrypted: false },
+            );
         }
     }
     return { stack, values };
 }
 
 /** Builds a raw config from plain entries (tests, and the Pulumi runtime reader). */
-export function fromEntries(stack: string, entries: Record<string, string>, secretKeys: readonly string[] = []): RawStackConfig {
+export function fromEntries(
+    stack: string,
+    entries: Record<string, string>,
+    secretKeys: readonly string[] = [],
+): RawStackConfig {
     const secrets = new Set(secretKeys.map(localKey));
     const values = new Map<string, RawValue>();
     for (const [key, value] of Object.entries(entries)) {

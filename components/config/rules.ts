@@ -8,7 +8,9 @@ type Check = (value: string) => string | undefined;
 export const accountId: Check = (v) => (/^\d{12}$/.test(v) ? undefined : "must be exactly 12 digits");
 
 export const region: Check = (v) =>
-    /^(us|eu|ap|sa|ca|me|af|il|mx|cn)(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-\d{1,2}$/.test(v)
+    /^(us|eu|ap|sa|ca|me|af|il|mx|cn)(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-\d{1,2}$/.test(
+        v,
+    )
         ? undefined
         : "is not an AWS region name such as us-west-2";
 
@@ -22,7 +24,8 @@ export const githubLogin: Check = (v) =>
 
 /** Feeds ECR (`<app>-<env>`), S3 (`<app>-<env>-assets`) and IAM names, so it must suit all three. */
 export const appName: Check = (v) => {
-    if (!/^[a-z][a-z0-9-]*[a-z0-9]$/.test(v)) return "must be lower-case letters, digits and hyphens, starting with a letter";
+    if (!/^[a-z][a-z0-9-]*[a-z0-9]$/.test(v))
+        return "must be lower-case letters, digits and hyphens, starting with a letter";
     if (v.includes("--")) return "must not contain '--'";
     if (v.length > 40) return "must be at most 40 characters (it prefixes S3 bucket and IAM user names)";
     return undefined;
@@ -32,22 +35,27 @@ export const hostname: Check = (v) => {
     if (v !== v.toLowerCase()) return "must be lower case";
     if (v.length > 253 || !v.includes(".")) return "must be a fully qualified host name such as dev.example.com";
     const label = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-    return v.split(".").every((l) => label.test(l)) ? undefined : "must be a host name such as dev.example.com (no scheme, path or port)";
+    return v.split(".").every((l) => label.test(l))
+        ? undefined
+        : "must be a host name such as dev.example.com (no scheme, path or port)";
 };
 
 /** S3 bucket naming rules (general purpose buckets). */
 export const bucketName: Check = (v) => {
-    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(v)) return "must be 3-63 lower-case letters, digits, dots and hyphens";
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(v))
+        return "must be 3-63 lower-case letters, digits, dots and hyphens";
     if (v.includes("..") || /^\d+\.\d+\.\d+\.\d+$/.test(v)) return "must not contain '..' or look like an IP address";
-    if (/^(xn--|sthree-|amzn-s3-demo-)/.test(v) || /(-s3alias|--ol-s3|--x-s3)$/.test(v)) return "uses a prefix or suffix S3 reserves";
+    if (/^(xn--|sthree-|amzn-s3-demo-)/.test(v) || /(-s3alias|--ol-s3|--x-s3)$/.test(v))
+        return "uses a prefix or suffix S3 reserves";
     return undefined;
 };
 
-export const iamUserName: Check = (v) => (/^[\w+=,.@-]{1,64}$/.test(v) ? undefined : "must be 1-64 characters of letters, digits and +=,.@_-");
+export const iamUserName: Check = (v) =>
+    /^[\w+=,.@-]{1,64}$/.test(v) ? undefined : "must be 1-64 characters of letters, digits and +=,.@_-";
 
 /** Docker tag grammar. */
 export const imageTag: Check = (v) => {
-    if (/\s/.test(v)) return "contains whitespace (Docker answers \"invalid reference format\")";
+    if (/\s/.test(v)) return 'contains whitespace (Docker answers "invalid reference format")';
     return /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(v) ? undefined : "is not a valid Docker tag";
 };
 
@@ -59,10 +67,13 @@ const IMAGE_REFERENCE = new RegExp(
 
 /** A full image reference; Docker rejects upper case in the repository and any whitespace. */
 export const imageReference: Check = (v) => {
-    if (/\s/.test(v)) return "contains whitespace (Docker answers \"invalid reference format\")";
+    if (/\s/.test(v)) return 'contains whitespace (Docker answers "invalid reference format")';
     const repository = v.split("@")[0].replace(/:[^/]*$/, "");
-    if (repository !== repository.toLowerCase()) return "has upper case in the repository (Docker answers \"invalid reference format\")";
-    return IMAGE_REFERENCE.test(v) ? undefined : "is not a valid image reference (registry/repository[:tag][@sha256:digest])";
+    if (repository !== repository.toLowerCase())
+        return 'has upper case in the repository (Docker answers "invalid reference format")';
+    return IMAGE_REFERENCE.test(v)
+        ? undefined
+        : "is not a valid image reference (registry/repository[:tag][@sha256:digest])";
 };
 
 export const healthPath: Check = (v) => (/^\/[^\s?#]*$/.test(v) ? undefined : "must be a path starting with '/'");
@@ -96,9 +107,11 @@ export const corsOrigin: Check = (v) => {
     return url.protocol === "https:" || LOOPBACK.has(url.hostname) ? undefined : `"${v}" must use https://`;
 };
 
-export const sshHost: Check = (v) => (/^[A-Za-z0-9.:[\]-]+$/.test(v) && !v.includes("://") ? undefined : "must be a host name or IP address");
+export const sshHost: Check = (v) =>
+    /^[A-Za-z0-9.:[\]-]+$/.test(v) && !v.includes("://") ? undefined : "must be a host name or IP address";
 
-const HOST_KEY = /^(?:\S+\s+)?((?:ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)|sk-ssh-ed25519@openssh\.com)\s+[A-Za-z0-9+/]+={0,3})(?:\s.*)?$/;
+const HOST_KEY =
+    /^(?:\S+\s+)?((?:ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)|sk-ssh-ed25519@openssh\.com)\s+[A-Za-z0-9+/]+={0,3})(?:\s.*)?$/;
 
 /** Accepts `ssh-keyscan` output or an authorized_keys line; returns the `type base64` part. */
 export function normalizeHostKey(v: string): string | undefined {
@@ -106,11 +119,16 @@ export function normalizeHostKey(v: string): string | undefined {
 }
 
 export const sshHostKey: Check = (v) =>
-    normalizeHostKey(v) ? undefined : "must be a public host key such as \"ssh-ed25519 AAAA...\" (from ssh-keyscan -t ed25519 <host>)";
+    normalizeHostKey(v)
+        ? undefined
+        : 'must be a public host key such as "ssh-ed25519 AAAA..." (from ssh-keyscan -t ed25519 <host>)';
 
-export const clerkPublishableKey: Check = (v) => (/^pk_(test|live)_\S+$/.test(v) ? undefined : "must start with pk_test_ or pk_live_");
-export const clerkSecretKey: Check = (v) => (/^sk_(test|live)_\S+$/.test(v) ? undefined : "must start with sk_test_ or sk_live_");
-export const databaseUrl: Check = (v) => (/^postgres(ql)?:\/\/\S+$/.test(v) ? undefined : "must be a postgresql:// URL");
+export const clerkPublishableKey: Check = (v) =>
+    /^pk_(test|live)_\S+$/.test(v) ? undefined : "must start with pk_test_ or pk_live_";
+export const clerkSecretKey: Check = (v) =>
+    /^sk_(test|live)_\S+$/.test(v) ? undefined : "must start with sk_test_ or sk_live_";
+export const databaseUrl: Check = (v) =>
+    /^postgres(ql)?:\/\/\S+$/.test(v) ? undefined : "must be a postgresql:// URL";
 
 /**
  * An exact OIDC subject of the app repository. Wildcards would let other branches, forks'
@@ -121,7 +139,8 @@ export function oidcSubject(repository: string, prod: boolean): Check {
     return (v) => {
         if (/[*?]/.test(v)) return `"${v}" contains a wildcard; list exact subjects`;
         const m = /^repo:([^/@:]+)(?:@\d+)?\/([^/@:]+)(?:@\d+)?:(.+)$/.exec(v);
-        if (!m || m[1].toLowerCase() !== owner || m[2].toLowerCase() !== name) return `"${v}" is not a subject of ${repository} (repo:${repository}:...)`;
+        if (!m || m[1].toLowerCase() !== owner || m[2].toLowerCase() !== name)
+            return `"${v}" is not a subject of ${repository} (repo:${repository}:...)`;
         const rest = m[3];
         if (rest === "pull_request") return prod ? `"${v}" would let pull requests push prod images` : undefined;
         return /^(ref:refs\/(heads|tags)\/\S+|environment:\S+)$/.test(rest)

@@ -60,8 +60,12 @@ class Reader {
         }
         if (spec?.secret && !value.secret) {
             const s = this.raw.stack;
-            this.problem(key, "plaintext-secret", "is stored in plain text in the stack file; it must be a secret",
-                `pulumi config rm ${key} -s ${s} && ${fixCommand(key, s)}`);
+            this.problem(
+                key,
+                "plaintext-secret",
+                "is stored in plain text in the stack file; it must be a secret",
+                `pulumi config rm ${key} -s ${s} && ${fixCommand(key, s)}`,
+            );
             return undefined;
         }
         return value;
@@ -121,7 +125,7 @@ class Reader {
     list(key: string, fallback: readonly string[], check?: (v: string) => string | undefined): string[] {
         const parsed = this.json(key, JSON.stringify(fallback));
         if (!Array.isArray(parsed) || !parsed.every((x): x is string => typeof x === "string")) {
-            this.invalid(key, "must be a JSON list of strings, e.g. '[\"a\",\"b\"]'");
+            this.invalid(key, 'must be a JSON list of strings, e.g. \'["a","b"]\'');
             return [...fallback];
         }
         for (const item of parsed) {
@@ -133,10 +137,13 @@ class Reader {
 
     record(key: string): Record<string, string> {
         const parsed = this.json(key, "{}");
-        const ok = typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)
-            && Object.values(parsed).every((x) => typeof x === "string");
+        const ok =
+            typeof parsed === "object" &&
+            parsed !== null &&
+            !Array.isArray(parsed) &&
+            Object.values(parsed).every((x) => typeof x === "string");
         if (!ok) {
-            this.invalid(key, "must be a JSON object of strings, e.g. '{\"LOG_LEVEL\":\"info\"}'");
+            this.invalid(key, 'must be a JSON object of strings, e.g. \'{"LOG_LEVEL":"info"}\'');
             return {};
         }
         return parsed as Record<string, string>;
@@ -146,9 +153,16 @@ class Reader {
         const known = new Set(KEY_SPECS.map((s) => s.key));
         for (const key of this.raw.values.keys()) {
             if (key.includes(":") || known.has(key)) continue;
-            const near = closest(key, [...known].filter((k) => !k.includes(":")));
-            this.problem(key, "unknown-key", `is not a setting of this program${near ? ` (did you mean ${near}?)` : ""}`,
-                `pulumi config rm ${key} -s ${this.raw.stack}${near ? ` && ${fixCommand(near, this.raw.stack)}` : ""}`);
+            const near = closest(
+                key,
+                [...known].filter((k) => !k.includes(":")),
+            );
+            this.problem(
+                key,
+                "unknown-key",
+                `is not a setting of this program${near ? ` (did you mean ${near}?)` : ""}`,
+                `pulumi config rm ${key} -s ${this.raw.stack}${near ? ` && ${fixCommand(near, this.raw.stack)}` : ""}`,
+            );
         }
     }
 }
@@ -167,9 +181,18 @@ function defaultSubjects(repo: string, env: EnvironmentName): string[] {
 export function validateStackConfig(raw: RawStackConfig): ConfigResult {
     const r = new Reader(raw);
     if (!isEnvironmentName(raw.stack)) {
-        return { ok: false, problems: [{ stack: raw.stack, key: "(stack name)", kind: "invalid",
-            message: `"${raw.stack}" is not an environment of the migration plan (dev, qa, prod)`,
-            fix: "pulumi stack select dev   (or qa, prod)" }] };
+        return {
+            ok: false,
+            problems: [
+                {
+                    stack: raw.stack,
+                    key: "(stack name)",
+                    kind: "invalid",
+                    message: `"${raw.stack}" is not an environment of the migration plan (dev, qa, prod)`,
+                    fix: "pulumi stack select dev   (or qa, prod)",
+                },
+            ],
+        };
     }
     const env = raw.stack;
     const prod = env === "prod";
@@ -181,11 +204,19 @@ export function validateStackConfig(raw: RawStackConfig): ConfigResult {
     const tag = r.text("imageTag", "latest", rules.imageTag);
     const image = r.has("image") ? r.text("image", "", rules.imageReference) : undefined;
     const forceDelete = r.bool("ecrForceDelete", !prod);
-    if (prod && forceDelete) r.invalid("ecrForceDelete", "must be false in prod: a destroy would delete every released image");
-    const accessKeys = r.list("runtimeAccessKeys", ["blue"], (k) => (KEY_SLOTS.includes(k as KeySlot) ? undefined : `"${k}" is not a key slot (blue or green)`));
+    if (prod && forceDelete)
+        r.invalid("ecrForceDelete", "must be false in prod: a destroy would delete every released image");
+    const accessKeys = r.list("runtimeAccessKeys", ["blue"], (k) =>
+        KEY_SLOTS.includes(k as KeySlot) ? undefined : `"${k}" is not a key slot (blue or green)`,
+    );
     const activeKey = r.text("activeRuntimeKey", accessKeys[0] ?? "blue");
-    if (!accessKeys.includes(activeKey)) r.invalid("activeRuntimeKey", `"${activeKey}" is not one of runtimeAccessKeys (${accessKeys.join(", ") || "none"})`);
-    if (accessKeys.length === 0 || new Set(accessKeys).size !== accessKeys.length) r.invalid("runtimeAccessKeys", "must list one or two distinct slots");
+    if (!accessKeys.includes(activeKey))
+        r.invalid(
+            "activeRuntimeKey",
+            `"${activeKey}" is not one of runtimeAccessKeys (${accessKeys.join(", ") || "none"})`,
+        );
+    if (accessKeys.length === 0 || new Set(accessKeys).size !== accessKeys.length)
+        r.invalid("runtimeAccessKeys", "must list one or two distinct slots");
     const reviewers = r.list("prodReviewers", [], rules.githubLogin);
     if (reviewers.length > 6) r.invalid("prodReviewers", "GitHub allows at most 6 reviewers per environment");
     const hostKey = r.text("sshHostKey", "", rules.sshHostKey);
@@ -214,7 +245,11 @@ export function validateStackConfig(raw: RawStackConfig): ConfigResult {
             corsOrigins: r.list("corsOrigins", [`https://${domain}`], rules.corsOrigin),
         },
         runtimeUser: {
-            name: r.text("runtimeUserName", `${appName}-s3-uploader${env === "dev" ? "" : `-${env}`}`, rules.iamUserName),
+            name: r.text(
+                "runtimeUserName",
+                `${appName}-s3-uploader${env === "dev" ? "" : `-${env}`}`,
+                rules.iamUserName,
+            ),
             exists: r.bool("runtimeUserExists", false),
             accessKeys: accessKeys as KeySlot[],
             activeKey: activeKey as KeySlot,
@@ -229,8 +264,12 @@ export function validateStackConfig(raw: RawStackConfig): ConfigResult {
         ssh: {
             host: r.text("dokployHost", "", rules.sshHost),
             port: r.int("sshPort", 22, 1, 65535),
-            user: r.text("sshUser", "root", (v) => (/^[a-z_][a-z0-9_-]{0,31}$/.test(v) ? undefined : "is not a Unix user name")),
-            privateKey: r.secret("sshPrivateKey", (v) => (v.includes("PRIVATE KEY") ? undefined : "is not a PEM/OpenSSH private key")),
+            user: r.text("sshUser", "root", (v) =>
+                /^[a-z_][a-z0-9_-]{0,31}$/.test(v) ? undefined : "is not a Unix user name",
+            ),
+            privateKey: r.secret("sshPrivateKey", (v) =>
+                v.includes("PRIVATE KEY") ? undefined : "is not a PEM/OpenSSH private key",
+            ),
             hostKey: rules.normalizeHostKey(hostKey) ?? hostKey,
         },
         clerk: {
@@ -243,7 +282,10 @@ export function validateStackConfig(raw: RawStackConfig): ConfigResult {
         githubToken: r.optionalSecret("github:token"),
     };
     r.unknownKeys();
-    const order = (key: string) => { const i = KEY_SPECS.findIndex((s) => s.key === key); return i < 0 ? KEY_SPECS.length : i; };
+    const order = (key: string) => {
+        const i = KEY_SPECS.findIndex((s) => s.key === key);
+        return i < 0 ? KEY_SPECS.length : i;
+    };
     const problems = [...r.problems].sort((a, b) => order(a.key) - order(b.key));
     return problems.length === 0 ? { ok: true, config, problems: [] } : { ok: false, problems };
 }

@@ -7,83 +7,115 @@ import { DokployNotFoundError, DokployValidationError, isNotFound } from "./erro
 import { DokployEnvironment, isDefaultEnvironment } from "./types";
 
 export interface Placement {
-  readonly projectId: string;
-  readonly environmentId: string;
-  readonly ownsProject: boolean;
-  readonly ownsEnvironment: boolean;
-  /** Application ids in the environment before our create (to recognise ours after an uncertain create). */
-  readonly knownApplicationIds: ReadonlySet<string>;
+    readonly projectId: string;
+    readonly environmentId: string;
+    readonly ownsProject: boolean;
+    readonly ownsEnvironment: boolean;
+    /** Application ids in the environment before our create (to recognise ours after an uncertain create). */
+    readonly knownApplicationIds: ReadonlySet<string>;
 }
 
 const DESCRIPTION = "Managed by Pulumi (nextstack)";
 
 /** Finds or creates the project and environment. "production" is the project's default one. */
-export async function resolvePlacement(client: DokployClient, projectName: string, environmentName: string): Promise<Placement> {
-  const features = await client.features();
-  if (!features.environments) {
-    const v = await client.version();
-    throw new DokployValidationError(`Dokploy ${v.raw} has no environments; this provider needs v0.25.0 or later`, { procedure: "settings.getDokployVersion" }, []);
-  }
-  const matches = (await client.projectAll()).filter((p) => p.name === projectName);
-  // Names are not unique in Dokploy: take the oldest, so every run picks the same one.
-  matches.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  let ownsProject = false;
-  let projectId: string;
-  let environments: readonly DokployEnvironment[];
-  if (matches.length > 0) {
-    const p = matches[0].environments?.every((e) => e.applications) ? matches[0] : await client.projectOne(matches[0].projectId);
-    projectId = p.projectId;
-    environments = p.environments ?? [];
-  } else {
-    const created = await client.projectCreate(projectName, DESCRIPTION);
-    ownsProject = true;
-    projectId = created.project.projectId;
-    environments = [{ ...created.environment, applications: [] }];
-  }
-  const wanted = environmentName === "production"
-    ? environments.find(isDefaultEnvironment)
-    : environments.find((e) => e.name === environmentName && !isDefaultEnvironment(e));
-  if (wanted) {
-    const apps = wanted.applications ?? (await client.environmentOne(wanted.environmentId)).applications ?? [];
-    return { projectId, environmentId: wanted.environmentId, ownsProject, ownsEnvironment: false, knownApplicationIds: new Set(apps.map((a) => a.applicationId)) };
-  }
-  if (environmentName === "production") {
-    throw new DokployNotFoundError(`Dokploy project ${projectName} has no default (production) environment`, { procedure: "project.one" });
-  }
-  try {
-    const env = await client.environmentCreate(projectId, environmentName, DESCRIPTION);
-    return { projectId, environmentId: env.environmentId, ownsProject, ownsEnvironment: true, knownApplicationIds: new Set() };
-  } catch (err) {
-    await removeIfEmpty(client, { projectId, environmentId: "", ownsProject, ownsEnvironment: false });
-    throw err;
-  }
+export async function resolvePlacement(
+    client: DokployClient,
+    projectName: string,
+    environmentName: string,
+): Promise<Placement> {
+    const features = await client.features();
+    if (!features.environments) {
+        const v = await client.version();
+        throw new DokployValidationError(
+            `Dokploy ${v.raw} has no environments; this provider needs v0.25.0 or later`,
+            { procedure: "settings.getDokployVersion" },
+            [],
+        );
+    }
+    const matches = (await client.projectAll()).filter((p) => p.name === projectName);
+    // Names are not unique in Dokploy: take the oldest, so every run picks the same one.
+    matches.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    let ownsProject = false;
+    let projectId: string;
+    let environments: readonly DokployEnvironment[];
+    if (matches.length > 0) {
+        const p = matches[0].environments?.every((e) => e.applications)
+            ? matches[0]
+            : await client.projectOne(matches[0].projectId);
+        projectId = p.projectId;
+        environments = p.environments ?? [];
+    } else {
+        const created = await client.projectCreate(projectName, DESCRIPTION);
+        ownsProject = true;
+        projectId = created.project.projectId;
+        environments = [{ ...created.environment, applications: [] }];
+    }
+    const wanted =
+        environmentName === "production"
+            ? environments.find(isDefaultEnvironment)
+            : environments.find((e) => e.name === environmentName && !isDefaultEnvironment(e));
+    if (wanted) {
+        const apps = wanted.applications ?? (await client.environmentOne(wanted.environmentId)).applications ?? [];
+        return {
+            projectId,
+            environmentId: wanted.environmentId,
+            ownsProject,
+            ownsEnvironment: false,
+            knownApplicationIds: new Set(apps.map((a) => a.applicationId)),
+        };
+    }
+    if (environmentName === "production") {
+        throw new DokployNotFoundError(`Dokploy project ${projectName} has no default (production) environment`, {
+            procedure: "project.one",
+        });
+    }
+    try {
+        const env = await client.environmentCreate(projectId, environmentName, DESCRIPTION);
+        return {
+            projectId,
+            environmentId: env.environmentId,
+            ownsProject,
+            ownsEnvironment: true,
+            knownApplicationIds: new Set(),
+        };
+    } catch (err) {
+        await removeIfEmpty(client, { projectId, environmentId: "", ownsProject, ownsEnvironment: false });
+        throw err;
+    }
 }
 
 /** Removes the environment and project this resource created, when nothing else lives there. */
 export async function removeIfEmpty(
-  client: DokployClient,
-  p: { readonly projectId: string; readonly environmentId: string; readonly ownsProject: boolean; readonly ownsEnvironment: boolean },
+    client: DokployClient,
+    p: {
+        readonly projectId: string;
+        readonly environmentId: string;
+        readonly ownsProject: boolean;
+        readonly ownsEnvironment: boolean;
+    },
 ): Promise<void> {
-  if (p.ownsEnvironment && p.environmentId) {
-    try {
-      const env = await client.environmentOne(p.environmentId);
-      if (env.serviceCount === 0) await client.environmentRemove(p.environmentId);
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
+    if (p.ownsEnvironment && p.environmentId) {
+        try {
+            const env = await client.environmentOne(p.environmentId);
+            if (env.serviceCount === 0) await client.environmentRemove(p.environmentId);
+        } catch (err) {
+            if (!isNotFound(err)) throw err;
+        }
     }
-  }
-  if (p.ownsProject && p.projectId) {
-    let project;
-    try {
-      project = await client.projectOne(p.projectId);
-    } catch (err) {
-      if (isNotFound(err)) return;
-      throw err;
+    if (p.ownsProject && p.projectId) {
+        let project;
+        try {
+            project = await client.projectOne(p.projectId);
+        } catch (err) {
+            if (isNotFound(err)) return;
+            throw err;
+        }
+        // project.remove cascades to environments: only when every one is empty and is either the
+        // default or ours (another stack's empty environment is not ours to drop).
+        const envs = project.environments ?? [];
+        const removable = envs.every(
+            (e) => e.serviceCount === 0 && (isDefaultEnvironment(e) || e.environmentId === p.environmentId),
+        );
+        if (removable) await client.projectRemove(p.projectId);
     }
-    // project.remove cascades to environments: only when every one is empty and is either the
-    // default or ours (another stack's empty environment is not ours to drop).
-    const envs = project.environments ?? [];
-    const removable = envs.every((e) => e.serviceCount === 0 && (isDefaultEnvironment(e) || e.environmentId === p.environmentId));
-    if (removable) await client.projectRemove(p.projectId);
-  }
 }

@@ -9,61 +9,61 @@ import { resolveToken } from "./token";
 
 /** Timing knobs. Plain numbers: they are captured into the serialized provider text. */
 export interface ProviderTuning {
-  /** Per-request timeout (ms). */
-  readonly httpTimeoutMs: number;
-  /** Attempts for retryable requests. */
-  readonly maxAttempts: number;
-  readonly backoffBaseMs: number;
-  readonly backoffMaxMs: number;
-  /** Deployment polling: first delay, growing ×1.5 to the max (ms). */
-  readonly pollInitialMs: number;
-  readonly pollMaxMs: number;
-  /** After an uncertain deploy call, how long to look for its row before deploying again (ms). */
-  readonly uncertainGraceMs: number;
+    /** Per-request timeout (ms). */
+    readonly httpTimeoutMs: number;
+    /** Attempts for retryable requests. */
+    readonly maxAttempts: number;
+    readonly backoffBaseMs: number;
+    readonly backoffMaxMs: number;
+    /** Deployment polling: first delay, growing ×1.5 to the max (ms). */
+    readonly pollInitialMs: number;
+    readonly pollMaxMs: number;
+    /** After an uncertain deploy call, how long to look for its row before deploying again (ms). */
+    readonly uncertainGraceMs: number;
 }
 
 export const DEFAULT_TUNING: ProviderTuning = {
-  httpTimeoutMs: 30000,
-  maxAttempts: 4,
-  backoffBaseMs: 500,
-  backoffMaxMs: 8000,
-  pollInitialMs: 250,
-  pollMaxMs: 2000,
-  uncertainGraceMs: 20000,
+    httpTimeoutMs: 30000,
+    maxAttempts: 4,
+    backoffBaseMs: 500,
+    backoffMaxMs: 8000,
+    pollInitialMs: 250,
+    pollMaxMs: 2000,
+    uncertainGraceMs: 20000,
 };
 
 const CACHE_SLOT = "__nextstackDokployClients";
 
 /** The client for `serverUrl` with the current token (cached per process). */
 export function clientFor(serverUrl: string, tuning: ProviderTuning): DokployClient {
-  const apiKey = resolveToken();
-  const g = globalThis as unknown as Record<string, Map<string, DokployClient> | undefined>;
-  const cache = g[CACHE_SLOT] ?? new Map<string, DokployClient>();
-  g[CACHE_SLOT] = cache;
-  // In-memory only; a rotated key simply gets a new client.
-  const cacheKey = `${serverUrl}\n${apiKey}\n${JSON.stringify(tuning)}`;
-  let client = cache.get(cacheKey);
-  if (!client) {
-    const debug = process.env.DOKPLOY_PROVIDER_DEBUG === "1";
-    client = createDokployClient({
-      baseUrl: serverUrl,
-      apiKey,
-      timeoutMs: tuning.httpTimeoutMs,
-      maxAttempts: tuning.maxAttempts,
-      backoffBaseMs: tuning.backoffBaseMs,
-      backoffMaxMs: tuning.backoffMaxMs,
-      log: debug ? (line: string) => console.error(`[dokploy] ${line}`) : undefined,
-    });
-    cache.set(cacheKey, client);
-  }
-  return client;
+    const apiKey = resolveToken();
+    const g = globalThis as unknown as Record<string, Map<string, DokployClient> | undefined>;
+    const cache = g[CACHE_SLOT] ?? new Map<string, DokployClient>();
+    g[CACHE_SLOT] = cache;
+    // In-memory only; a rotated key simply gets a new client.
+    const cacheKey = `${serverUrl}\n${apiKey}\n${JSON.stringify(tuning)}`;
+    let client = cache.get(cacheKey);
+    if (!client) {
+        const debug = process.env.DOKPLOY_PROVIDER_DEBUG === "1";
+        client = createDokployClient({
+            baseUrl: serverUrl,
+            apiKey,
+            timeoutMs: tuning.httpTimeoutMs,
+            maxAttempts: tuning.maxAttempts,
+            backoffBaseMs: tuning.backoffBaseMs,
+            backoffMaxMs: tuning.backoffMaxMs,
+            log: debug ? (line: string) => console.error(`[dokploy] ${line}`) : undefined,
+        });
+        cache.set(cacheKey, client);
+    }
+    return client;
 }
 
 export function deployOptions(timeoutSeconds: number, tuning: ProviderTuning): DeployWaitOptions {
-  return {
-    timeoutMs: timeoutSeconds * 1000,
-    pollInitialMs: tuning.pollInitialMs,
-    pollMaxMs: tuning.pollMaxMs,
-    uncertainGraceMs: Math.min(tuning.uncertainGraceMs, timeoutSeconds * 1000),
-  };
+    return {
+        timeoutMs: timeoutSeconds * 1000,
+        pollInitialMs: tuning.pollInitialMs,
+        pollMaxMs: tuning.pollMaxMs,
+        uncertainGraceMs: Math.min(tuning.uncertainGraceMs, timeoutSeconds * 1000),
+    };
 }

@@ -24,75 +24,102 @@ import { AppSpec } from "./spec";
 import { swarmUpdateFields } from "./swarm";
 
 /** Outputs for a freshly created, not yet configured application (what the server holds). */
-function initialState(spec: AppSpec, base: Pick<AppState, "applicationId" | "appName" | "projectId" | "environmentId" | "ownsProject" | "ownsEnvironment">): AppState {
-  return {
-    ...spec,
-    ...base,
-    appNamePrefix: spec.appName,
-    dockerImage: "",
-    env: null,
-    replicas: 1,
-    healthCheck: null,
-    updateConfig: null,
-    rollbackConfig: null,
-    domain: null,
-    domainId: null,
-    url: null,
-    lastDeploymentId: null,
-    lastDeploymentStatus: null,
-  };
+function initialState(
+    spec: AppSpec,
+    base: Pick<
+        AppState,
+        "applicationId" | "appName" | "projectId" | "environmentId" | "ownsProject" | "ownsEnvironment"
+    >,
+): AppState {
+    return {
+        ...spec,
+        ...base,
+        appNamePrefix: spec.appName,
+        dockerImage: "",
+        env: null,
+        replicas: 1,
+        healthCheck: null,
+        updateConfig: null,
+        rollbackConfig: null,
+        domain: null,
+        domainId: null,
+        url: null,
+        lastDeploymentId: null,
+        lastDeploymentStatus: null,
+    };
 }
 
 export async function createApplication(
-  client: DokployClient,
-  spec: AppSpec,
-  tuning: ProviderTuning,
-  providerText: unknown,
+    client: DokployClient,
+    spec: AppSpec,
+    tuning: ProviderTuning,
+    providerText: unknown,
 ): Promise<{ id: string; outs: AppState }> {
-  const placement = await resolvePlacement(client, spec.projectName, spec.environmentName);
-  let app;
-  try {
-    app = await client.applicationCreate(
-      { name: spec.name, environmentId: placement.environmentId, appName: spec.appName, description: spec.description },
-      placement.knownApplicationIds,
-    );
-  } catch (err) {
-    await removeIfEmpty(client, placement).catch(() => undefined);
-    throw err;
-  }
-  let state = initialState(spec, {
-    applicationId: app.applicationId,
-    appName: app.appName,
-    projectId: placement.projectId,
-    environmentId: placement.environmentId,
-    ownsProject: placement.ownsProject,
-    ownsEnvironment: placement.ownsEnvironment,
-  });
-  try {
-    await client.saveDockerProvider(app.applicationId, spec.dockerImage);
-    state = { ...state, dockerImage: spec.dockerImage };
-    await client.saveEnvironment(app.applicationId, spec.env);
-    state = { ...state, env: spec.env };
-    await client.applicationUpdate(app.applicationId, swarmUpdateFields(spec));
-    state = { ...state, replicas: spec.replicas, healthCheck: spec.healthCheck, updateConfig: spec.updateConfig, rollbackConfig: spec.rollbackConfig };
-    if (spec.domain) {
-      const d = await client.domainCreate(app.applicationId, spec.domain);
-      state = { ...state, domain: spec.domain, domainId: d.domainId, url: domainUrl(spec.domain) };
-    }
-    if (spec.deployPolicy === "onChange") {
-      const opts = deployOptions(spec.deployTimeoutSeconds, tuning);
-      try {
-        const row = await deployAndWait(client, app, "deploy", opts, new Set<string>());
-        state = { ...state, lastDeploymentId: row.deploymentId, lastDeploymentStatus: row.status };
-      } catch (err) {
-        const e = err as { deploymentId?: string; deploymentStatus?: string };
-        if (e.deploymentId) state = { ...state, lastDeploymentId: e.deploymentId, lastDeploymentStatus: e.deploymentStatus ?? "error" };
+    const placement = await resolvePlacement(client, spec.projectName, spec.environmentName);
+    let app;
+    try {
+        app = await client.applicationCreate(
+            {
+                name: spec.name,
+                environmentId: placement.environmentId,
+                appName: spec.appName,
+                description: spec.description,
+            },
+            placement.knownApplicationIds,
+        );
+    } catch (err) {
+        await removeIfEmpty(client, placement).catch(() => undefined);
         throw err;
-      }
     }
-  } catch (err) {
-    throw partialStateError(err, app.applicationId, state, providerText,
-      `Dokploy application ${app.appName} was created and recorded in state; the next \`pulumi up\` completes it, \`pulumi destroy\` removes it`);
-  }
-  return { id: app.applicationId, outs: state };
+    let state = initialState(spec, {
+        applicationId: app.applicationId,
+        appName: app.appName,
+        projectId: placement.projectId,
+        environmentId: placement.environmentId,
+        ownsProject: placement.ownsProject,
+        ownsEnvironment: placement.ownsEnvironment,
+    });
+    try {
+        await client.saveDockerProvider(app.applicationId, spec.dockerImage);
+        state = { ...state, dockerImage: spec.dockerImage };
+        await client.saveEnvironment(app.applicationId, spec.env);
+        state = { ...state, env: spec.env };
+        await client.applicationUpdate(app.applicationId, swarmUpdateFields(spec));
+        state = {
+            ...state,
+            replicas: spec.replicas,
+            healthCheck: spec.healthCheck,
+            updateConfig: spec.updateConfig,
+            rollbackConfig: spec.rollbackConfig,
+        };
+        if (spec.domain) {
+            const d = await client.domainCreate(app.applicationId, spec.domain);
+            state = { ...state, domain: spec.domain, domainId: d.domainId, url: domainUrl(spec.domain) };
+        }
+        if (spec.deployPolicy === "onChange") {
+            const opts = deployOptions(spec.deployTimeoutSeconds, tuning);
+            try {
+                const row = await deployAndWait(client, app, "deploy", opts, new Set<string>());
+                state = { ...state, lastDeploymentId: row.deploymentId, lastDeploymentStatus: row.status };
+            } catch (err) {
+                const e = err as { deploymentId?: string; deploymentStatus?: string };
+                if (e.deploymentId)
+                    state = {
+                        ...state,
+                        lastDeploymentId: e.deploymentId,
+                        lastDeploymentStatus: e.deploymentStatus ?? "error",
+                    };
+                throw err;
+            }
+        }
+    } catch (err) {
+        throw partialStateError(
+            err,
+            app.applicationId,
+            state,
+            providerText,
+            `Dokploy application ${app.appName} was created and recorded in state; the next \`pulumi up\` completes it, \`pulumi destroy\` removes it`,
+        );
+    }
+    return { id: app.applicationId, outs: state };
 }

@@ -9,48 +9,48 @@ import { DokployDeployment } from "./types";
 import { DokployDeploymentError, DokployError } from "./errors";
 
 export interface DeployWaitOptions {
-  /** Overall deadline for the deployment to finish, in ms. */
-  readonly timeoutMs: number;
-  /** First poll delay in ms; grows ×1.5 per poll up to `pollMaxMs`. */
-  readonly pollInitialMs: number;
-  readonly pollMaxMs: number;
-  /** After an uncertain deploy call, how long to look for its row before deploying again. */
-  readonly uncertainGraceMs: number;
+    /** Overall deadline for the deployment to finish, in ms. */
+    readonly timeoutMs: number;
+    /** First poll delay in ms; grows ×1.5 per poll up to `pollMaxMs`. */
+    readonly pollInitialMs: number;
+    readonly pollMaxMs: number;
+    /** After an uncertain deploy call, how long to look for its row before deploying again. */
+    readonly uncertainGraceMs: number;
 }
 
 /** A module-level Set would not survive serializeFunction (it becomes a plain object). */
 function isTerminal(status: string): boolean {
-  return status === "done" || status === "error" || status === "cancelled";
+    return status === "done" || status === "error" || status === "cancelled";
 }
 
 function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+    return new Promise((r) => setTimeout(r, ms));
 }
 
 /** Polls until a row not in `known` appears and is terminal, or `until` passes. */
 async function waitForNewRow(
-  client: DokployClient,
-  applicationId: string,
-  known: ReadonlySet<string>,
-  until: number,
-  opts: DeployWaitOptions,
-  onPoll: (row: DokployDeployment | undefined) => void,
+    client: DokployClient,
+    applicationId: string,
+    known: ReadonlySet<string>,
+    until: number,
+    opts: DeployWaitOptions,
+    onPoll: (row: DokployDeployment | undefined) => void,
 ): Promise<DokployDeployment | undefined> {
-  let delay = opts.pollInitialMs;
-  let polls = 0;
-  let last: DokployDeployment | undefined;
-  while (Date.now() < until) {
-    await sleep(Math.max(0, Math.min(delay, until - Date.now())));
-    delay = Math.min(opts.pollMaxMs, Math.ceil(delay * 1.5));
-    polls++;
-    const rows = await client.deploymentAll(applicationId);
-    last = rows.find((r) => !known.has(r.deploymentId));
-    onPoll(last);
-    if (last && isTerminal(last.status)) return last;
-    // v0.29+ answers [] for a deleted app instead of 404: ask `.one` now and then (404 throws).
-    if (!last && rows.length === 0 && polls % 10 === 0) await client.applicationOne(applicationId);
-  }
-  return last;
+    let delay = opts.pollInitialMs;
+    let polls = 0;
+    let last: DokployDeployment | undefined;
+    while (Date.now() < until) {
+        await sleep(Math.max(0, Math.min(delay, until - Date.now())));
+        delay = Math.min(opts.pollMaxMs, Math.ceil(delay * 1.5));
+        polls++;
+        const rows = await client.deploymentAll(applicationId);
+        last = rows.find((r) => !known.has(r.deploymentId));
+        onPoll(last);
+        if (last && isTerminal(last.status)) return last;
+        // v0.29+ answers [] for a deleted app instead of 404: ask `.one` now and then (404 throws).
+        if (!last && rows.length === 0 && polls % 10 === 0) await client.applicationOne(applicationId);
+    }
+    return last;
 }
 
 /**
@@ -58,62 +58,68 @@ async function waitForNewRow(
  * `error`/`cancelled`, when no row appears, or when it does not finish before the deadline.
  */
 export async function deployAndWait(
-  client: DokployClient,
-  app: { readonly applicationId: string; readonly appName: string },
-  kind: "deploy" | "redeploy",
-  opts: DeployWaitOptions,
-  knownIds?: ReadonlySet<string>,
+    client: DokployClient,
+    app: { readonly applicationId: string; readonly appName: string },
+    kind: "deploy" | "redeploy",
+    opts: DeployWaitOptions,
+    knownIds?: ReadonlySet<string>,
 ): Promise<DokployDeployment> {
-  const deadline = Date.now() + opts.timeoutMs;
-  // `knownIds` lets a create skip the snapshot: a new application has no deployments yet.
-  const known = knownIds ?? new Set((await client.deploymentAll(app.applicationId)).map((r) => r.deploymentId));
-  let seen: DokployDeployment | undefined;
-  const track = (row: DokployDeployment | undefined): void => {
-    if (row) seen = row;
-  };
-  const title = kind === "deploy" ? "Pulumi: deploy" : "Pulumi: redeploy";
-  let row: DokployDeployment | undefined;
-  for (let attempt = 1; attempt <= 2; attempt++) {
-    try {
-      await client.deploy(app.applicationId, kind, title);
-    } catch (err) {
-      // The deploy may have been queued although the call failed: look for its row first,
-      // and deploy again only when none shows up (a duplicate deploy is harmless, a lost one not).
-      if (!(err instanceof DokployError) || !err.uncertain || err.procedure !== `application.${kind}`) throw err;
-      const graceUntil = Math.min(deadline, Date.now() + opts.uncertainGraceMs);
-      row = await waitForNewRow(client, app.applicationId, known, graceUntil, opts, track);
-      if (seen === undefined) {
-        if (attempt === 2 || !err.transient) throw err;
-        continue;
-      }
+    const deadline = Date.now() + opts.timeoutMs;
+    // `knownIds` lets a create skip the snapshot: a new application has no deployments yet.
+    const known = knownIds ?? new Set((await client.deploymentAll(app.applicationId)).map((r) => r.deploymentId));
+    let seen: DokployDeployment | undefined;
+    const track = (row: DokployDeployment | undefined): void => {
+        if (row) seen = row;
+    };
+    const title = kind === "deploy" ? "Pulumi: deploy" : "Pulumi: redeploy";
+    let row: DokployDeployment | undefined;
+    for (let attempt = 1; attempt <= 2; attempt++) {
+        try {
+            await client.deploy(app.applicationId, kind, title);
+        } catch (err) {
+            // The deploy may have been queued although the call failed: look for its row first,
+            // and deploy again only when none shows up (a duplicate deploy is harmless, a lost one not).
+            if (!(err instanceof DokployError) || !err.uncertain || err.procedure !== `application.${kind}`) throw err;
+            const graceUntil = Math.min(deadline, Date.now() + opts.uncertainGraceMs);
+            row = await waitForNewRow(client, app.applicationId, known, graceUntil, opts, track);
+            if (seen === undefined) {
+                if (attempt === 2 || !err.transient) throw err;
+                continue;
+            }
+        }
+        if (row === undefined || !isTerminal(row.status)) {
+            row = await waitForNewRow(client, app.applicationId, known, deadline, opts, track);
+        }
+        break;
     }
-    if (row === undefined || !isTerminal(row.status)) {
-      row = await waitForNewRow(client, app.applicationId, known, deadline, opts, track);
+    row = row ?? seen;
+    const details = { procedure: "deployment.all" };
+    if (!row) {
+        throw new DokployDeploymentError(
+            `Dokploy deployment of ${app.appName} did not start within ${Math.round(opts.timeoutMs / 1000)} s ` +
+                "(Dokploy runs one deployment at a time per server; the queue may be busy). Raise deployTimeoutSeconds or check the server.",
+            details,
+        );
     }
-    break;
-  }
-  row = row ?? seen;
-  const details = { procedure: "deployment.all" };
-  if (!row) {
-    throw new DokployDeploymentError(
-      `Dokploy deployment of ${app.appName} did not start within ${Math.round(opts.timeoutMs / 1000)} s ` +
-        "(Dokploy runs one deployment at a time per server; the queue may be busy). Raise deployTimeoutSeconds or check the server.",
-      details,
-    );
-  }
-  if (!isTerminal(row.status)) {
-    throw new DokployDeploymentError(
-      `Dokploy deployment ${row.deploymentId} of ${app.appName} was still "${row.status}" after ${Math.round(opts.timeoutMs / 1000)} s (deployTimeoutSeconds)`,
-      details, row.deploymentId, row.status,
-    );
-  }
-  if (row.status !== "done") {
-    const log = row.logPath ? ` (log on the server: ${row.logPath})` : "";
-    const why = row.errorMessage ? `: ${row.errorMessage}${log}` : `; Dokploy gave no message: see the deployment log in the Dokploy UI${log}`;
-    throw new DokployDeploymentError(
-      `Dokploy deployment ${row.deploymentId} of ${app.appName} ended with status "${row.status}"${why}`,
-      details, row.deploymentId, row.status,
-    );
-  }
-  return row;
+    if (!isTerminal(row.status)) {
+        throw new DokployDeploymentError(
+            `Dokploy deployment ${row.deploymentId} of ${app.appName} was still "${row.status}" after ${Math.round(opts.timeoutMs / 1000)} s (deployTimeoutSeconds)`,
+            details,
+            row.deploymentId,
+            row.status,
+        );
+    }
+    if (row.status !== "done") {
+        const log = row.logPath ? ` (log on the server: ${row.logPath})` : "";
+        const why = row.errorMessage
+            ? `: ${row.errorMessage}${log}`
+            : `; Dokploy gave no message: see the deployment log in the Dokploy UI${log}`;
+        throw new DokployDeploymentError(
+            `Dokploy deployment ${row.deploymentId} of ${app.appName} ended with status "${row.status}"${why}`,
+            details,
+            row.deploymentId,
+            row.status,
+        );
+    }
+    return row;
 }

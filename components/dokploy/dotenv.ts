@@ -7,45 +7,46 @@ const KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 /** True when `k` can be a dotenv key. */
 export function isEnvKey(k: string): boolean {
-  return KEY.test(k);
+    return KEY.test(k);
 }
 
 function quote(v: string): string {
-  if (v === "" || /^[^\s'"`#\\]+(?: [^\s'"`#\\]+)*$/.test(v)) return v;
-  if (!v.includes("'")) return `'${v}'`;
-  if (!v.includes('"')) return `"${v.replace(/\r?\n/g, "\\n")}"`;
-  return `\`${v}\``;
+    if (v === "" || /^[^\s'"`#\\]+(?: [^\s'"`#\\]+)*$/.test(v)) return v;
+    if (!v.includes("'")) return `'${v}'`;
+    if (!v.includes('"')) return `"${v.replace(/\r?\n/g, "\\n")}"`;
+    return `\`${v}\``;
 }
 
 /** A map as dotenv text, in the map's order. */
 export function toDotenv(vars: Readonly<Record<string, string>>): string {
-  return Object.entries(vars)
-    .map(([k, v]) => `${k}=${quote(v)}`)
-    .join("\n");
+    return Object.entries(vars)
+        .map(([k, v]) => `${k}=${quote(v)}`)
+        .join("\n");
 }
 
 /** Parses dotenv text like the `dotenv` package Dokploy uses (comments, quotes, `export`). */
 export function parseDotenv(text: string | null | undefined): Map<string, string> {
-  const out = new Map<string, string>();
-  if (!text) return out;
-  const LINE = /(?:^|^)\s*(?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)/gm;
-  const src = text.replace(/\r\n?/g, "\n");
-  let m: RegExpExecArray | null;
-  while ((m = LINE.exec(src)) !== null) {
-    let value = (m[2] ?? "").trim();
-    const q = value[0];
-    value = value.replace(/^(['"`])([\s\S]*)\1$/, "$2");
-    if (q === '"') value = value.replace(/\\n/g, "\n").replace(/\\r/g, "\r");
-    out.set(m[1], value);
-  }
-  return out;
+    const out = new Map<string, string>();
+    if (!text) return out;
+    const LINE =
+        /(?:^|^)\s*(?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)/gm;
+    const src = text.replace(/\r\n?/g, "\n");
+    let m: RegExpExecArray | null;
+    while ((m = LINE.exec(src)) !== null) {
+        let value = (m[2] ?? "").trim();
+        const q = value[0];
+        value = value.replace(/^(['"`])([\s\S]*)\1$/, "$2");
+        if (q === '"') value = value.replace(/\\n/g, "\n").replace(/\\r/g, "\r");
+        out.set(m[1], value);
+    }
+    return out;
 }
 
 /** Same variables with the same values, whatever the formatting. */
 export function sameEnv(a: string | null | undefined, b: string | null | undefined): boolean {
-  const x = parseDotenv(a);
-  const y = parseDotenv(b);
-  if (x.size !== y.size) return false;
-  for (const [k, v] of x) if (y.get(k) !== v) return false;
-  return true;
+    const x = parseDotenv(a);
+    const y = parseDotenv(b);
+    if (x.size !== y.size) return false;
+    for (const [k, v] of x) if (y.get(k) !== v) return false;
+    return true;
 }

@@ -11,30 +11,39 @@
 
 /** An error the engine turns into "created/updated but failed to initialize". */
 export interface PartialStateError extends Error {
-  readonly id: string;
-  readonly properties: Record<string, unknown>;
-  readonly reasons: string[];
+    readonly id: string;
+    readonly properties: Record<string, unknown>;
+    readonly reasons: string[];
 }
 
 export function partialStateError(
-  cause: unknown,
-  id: string,
-  properties: object,
-  providerText: unknown,
-  note: string,
+    cause: unknown,
+    id: string,
+    properties: object,
+    providerText: unknown,
+    note: string,
 ): PartialStateError {
-  const base = cause instanceof Error ? cause.message : String(cause);
-  const message = `${base} (${note})`;
-  const err = new Error(message) as Error & { id: string; properties: Record<string, unknown>; reasons: string[]; cause?: unknown };
-  err.name = cause instanceof Error ? cause.name : "Error";
-  err.id = id;
-  err.properties = { ...(properties as Record<string, unknown>), __provider: providerText };
-  err.reasons = [message];
-  err.cause = cause;
-  return err;
+    const base = cause instanceof Error ? cause.message : String(cause);
+    const message = `${base} (${note})`;
+    const err = new Error(message) as Error & {
+        id: string;
+        properties: Record<string, unknown>;
+        reasons: string[];
+        cause?: unknown;
+    };
+    err.name = cause instanceof Error ? cause.name : "Error";
+    err.id = id;
+    err.properties = { ...(properties as Record<string, unknown>), __provider: providerText };
+    err.reasons = [message];
+    err.cause = cause;
+    return err;
 }
 
 /** True for an error produced by partialStateError. */
 export function isPartialStateError(e: unknown): e is PartialStateError {
-  return e instanceof Error && typeof (e as { id?: unknown }).id === "string" && typeof (e as { properties?: unknown }).properties === "object";
+    return (
+        e instanceof Error &&
+        typeof (e as { id?: unknown }).id === "string" &&
+        typeof (e as { properties?: unknown }).properties === "object"
+    );
 }

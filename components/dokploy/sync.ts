@@ -18,153 +18,179 @@ import { effectiveReplicas, fromHealthCheckSwarm, fromUpdateConfigSwarm } from "
 import { DokployDeployment, DokployDomain } from "./types";
 
 function toDomainSettings(d: DokployDomain): DomainSettings {
-  return {
-    host: d.host,
-    port: d.port ?? 3000,
-    https: d.https,
-    certificateType: d.certificateType as DomainSettings["certificateType"],
-    path: d.path ?? "/",
-  };
+    return {
+        host: d.host,
+        port: d.port ?? 3000,
+        https: d.https,
+        certificateType: d.certificateType as DomainSettings["certificateType"],
+        path: d.path ?? "/",
+    };
 }
 
 function newest(rows: readonly DokployDeployment[]): DokployDeployment | undefined {
-  return [...rows].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+    return [...rows].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
 }
 
 /** Current server state in our terms, or undefined when the application is gone. */
-export async function readApplication(client: DokployClient, id: string, props: Partial<AppState>): Promise<AppState | undefined> {
-  let app;
-  try {
-    app = await client.applicationOne(id);
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    if (err instanceof DokployServerError && (await client.features()).bigIntReadBug) {
-      throw new DokployServerError(
-        `${err.message}. Dokploy ${(await client.version()).raw} cannot return applications whose ` +
-          "stopGracePeriodSwarm is set (BigInt, fixed in v0.29.0): clear it in the Dokploy UI (Advanced → Swarm settings).",
-        { procedure: err.procedure, status: err.status, code: err.code },
-      );
+export async function readApplication(
+    client: DokployClient,
+    id: string,
+    props: Partial<AppState>,
+): Promise<AppState | undefined> {
+    let app;
+    try {
+        app = await client.applicationOne(id);
+    } catch (err) {
+        if (isNotFound(err)) return undefined;
+        if (err instanceof DokployServerError && (await client.features()).bigIntReadBug) {
+            throw new DokployServerError(
+                `${err.message}. Dokploy ${(await client.version()).raw} cannot return applications whose ` +
+                    "stopGracePeriodSwarm is set (BigInt, fixed in v0.29.0): clear it in the Dokploy UI (Advanced → Swarm settings).",
+                { procedure: err.procedure, status: err.status, code: err.code },
+            );
+        }
+        throw err;
     }
-    throw err;
-  }
-  const domains = app.domains ?? (await client.domainByApplicationId(id));
-  const deployments = app.deployments ?? (await client.deploymentAll(id));
-  const domain = props.domainId ? domains.find((d) => d.domainId === props.domainId) : undefined;
-  const last = newest(deployments);
-  const settings = domain ? toDomainSettings(domain) : null;
-  return {
-    ...(props as AppState),
-    applicationId: app.applicationId,
-    appName: app.appName,
-    appNamePrefix: props.appNamePrefix ?? app.appName.replace(/-[a-z0-9]{6}$/, ""),
-    name: app.name,
-    description: app.description,
-    environmentId: app.environmentId ?? props.environmentId ?? "",
-    projectId: app.projectId ?? props.projectId ?? "",
-    // A non-docker source (changed in the UI) is drift of the image.
-    dockerImage: app.sourceType === "docker" ? (app.dockerImage ?? "") : "",
-    env: app.env,
-    replicas: effectiveReplicas(app.replicas, app.modeSwarm),
-    healthCheck: fromHealthCheckSwarm(app.healthCheckSwarm),
-    updateConfig: fromUpdateConfigSwarm(app.updateConfigSwarm),
-    rollbackConfig: fromUpdateConfigSwarm(app.rollbackConfigSwarm),
-    domain: settings,
-    domainId: domain ? domain.domainId : null,
-    url: domainUrl(settings),
-    lastDeploymentId: last ? last.deploymentId : null,
-    lastDeploymentStatus: last ? last.status : null,
-  };
+    const domains = app.domains ?? (await client.domainByApplicationId(id));
+    const deployments = app.deployments ?? (await client.deploymentAll(id));
+    const domain = props.domainId ? domains.find((d) => d.domainId === props.domainId) : undefined;
+    const last = newest(deployments);
+    const settings = domain ? toDomainSettings(domain) : null;
+    return {
+        ...(props as AppState),
+        applicationId: app.applicationId,
+        appName: app.appName,
+        appNamePrefix: props.appNamePrefix ?? app.appName.replace(/-[a-z0-9]{6}$/, ""),
+        name: app.name,
+        description: app.description,
+        environmentId: app.environmentId ?? props.environmentId ?? "",
+        projectId: app.projectId ?? props.projectId ?? "",
+        // A non-docker source (changed in the UI) is drift of the image.
+        dockerImage: app.sourceType === "docker" ? (app.dockerImage ?? "") : "",
+        env: app.env,
+        replicas: effectiveReplicas(app.replicas, app.modeSwarm),
+        healthCheck: fromHealthCheckSwarm(app.healthCheckSwarm),
+        updateConfig: fromUpdateConfigSwarm(app.updateConfigSwarm),
+        rollbackConfig: fromUpdateConfigSwarm(app.rollbackConfigSwarm),
+        domain: settings,
+        domainId: domain ? domain.domainId : null,
+        url: domainUrl(settings),
+        lastDeploymentId: last ? last.deploymentId : null,
+        lastDeploymentStatus: last ? last.status : null,
+    };
 }
 
 function goneError(olds: Partial<AppState>, err: DokployNotFoundError): Error {
-  return new DokployNotFoundError(
-    `Dokploy application ${olds.appName ?? ""} (${olds.applicationId ?? "?"}) no longer exists (${err.message}). ` +
-      "Run `pulumi refresh` to drop it from state; the next `pulumi up` creates it again.",
-    { procedure: err.procedure, status: err.status, code: err.code },
-  );
+    return new DokployNotFoundError(
+        `Dokploy application ${olds.appName ?? ""} (${olds.applicationId ?? "?"}) no longer exists (${err.message}). ` +
+            "Run `pulumi refresh` to drop it from state; the next `pulumi up` creates it again.",
+        { procedure: err.procedure, status: err.status, code: err.code },
+    );
 }
 
 /** Applies only the calls the changed fields need; see planUpdate. */
 export async function updateApplication(
-  client: DokployClient,
-  id: string,
-  olds: AppState,
-  news: AppSpec,
-  tuning: ProviderTuning,
-  providerText: unknown,
+    client: DokployClient,
+    id: string,
+    olds: AppState,
+    news: AppSpec,
+    tuning: ProviderTuning,
+    providerText: unknown,
 ): Promise<AppState> {
-  const plan = planUpdate(olds, news);
-  const carried = { deployPolicy: news.deployPolicy, deployTimeoutSeconds: news.deployTimeoutSeconds };
-  let state: AppState = { ...olds, ...carried, applicationId: id };
-  let progressed = false;
-  try {
-    if (plan.saveImage) {
-      await client.saveDockerProvider(id, news.dockerImage);
-      state = { ...state, dockerImage: news.dockerImage };
-      progressed = true;
-    }
-    if (plan.saveEnv) {
-      await client.saveEnvironment(id, news.env);
-      state = { ...state, env: news.env };
-      progressed = true;
-    }
-    if (plan.appFields) {
-      await client.applicationUpdate(id, plan.appFields);
-      state = {
-        ...state, name: news.name, description: news.description, replicas: news.replicas,
-        healthCheck: news.healthCheck, updateConfig: news.updateConfig, rollbackConfig: news.rollbackConfig,
-      };
-      progressed = true;
-    }
-    if (plan.domain === "delete" && olds.domainId) {
-      await client.domainDelete(olds.domainId);
-      state = { ...state, domain: null, domainId: null, url: null };
-      progressed = true;
-    } else if ((plan.domain === "update" || plan.domain === "create") && news.domain) {
-      let domainId = plan.domain === "update" ? olds.domainId : null;
-      if (domainId) {
-        try {
-          await client.domainUpdate(domainId, news.domain);
-        } catch (err) {
-          if (!isNotFound(err)) throw err;
-          domainId = null; // deleted out of band since the last refresh: create it again
+    const plan = planUpdate(olds, news);
+    const carried = { deployPolicy: news.deployPolicy, deployTimeoutSeconds: news.deployTimeoutSeconds };
+    let state: AppState = { ...olds, ...carried, applicationId: id };
+    let progressed = false;
+    try {
+        if (plan.saveImage) {
+            await client.saveDockerProvider(id, news.dockerImage);
+            state = { ...state, dockerImage: news.dockerImage };
+            progressed = true;
         }
-      }
-      if (!domainId) domainId = (await client.domainCreate(id, news.domain)).domainId;
-      state = { ...state, domain: news.domain, domainId, url: domainUrl(news.domain) };
-      progressed = true;
+        if (plan.saveEnv) {
+            await client.saveEnvironment(id, news.env);
+            state = { ...state, env: news.env };
+            progressed = true;
+        }
+        if (plan.appFields) {
+            await client.applicationUpdate(id, plan.appFields);
+            state = {
+                ...state,
+                name: news.name,
+                description: news.description,
+                replicas: news.replicas,
+                healthCheck: news.healthCheck,
+                updateConfig: news.updateConfig,
+                rollbackConfig: news.rollbackConfig,
+            };
+            progressed = true;
+        }
+        if (plan.domain === "delete" && olds.domainId) {
+            await client.domainDelete(olds.domainId);
+            state = { ...state, domain: null, domainId: null, url: null };
+            progressed = true;
+        } else if ((plan.domain === "update" || plan.domain === "create") && news.domain) {
+            let domainId = plan.domain === "update" ? olds.domainId : null;
+            if (domainId) {
+                try {
+                    await client.domainUpdate(domainId, news.domain);
+                } catch (err) {
+                    if (!isNotFound(err)) throw err;
+                    domainId = null; // deleted out of band since the last refresh: create it again
+                }
+            }
+            if (!domainId) domainId = (await client.domainCreate(id, news.domain)).domainId;
+            state = { ...state, domain: news.domain, domainId, url: domainUrl(news.domain) };
+            progressed = true;
+        }
+        if (plan.rollout === "reload") {
+            await client.reload(id, olds.appName);
+        } else if (plan.rollout === "deploy" || plan.rollout === "redeploy") {
+            try {
+                const row = await deployAndWait(
+                    client,
+                    { applicationId: id, appName: olds.appName },
+                    plan.rollout,
+                    deployOptions(news.deployTimeoutSeconds, tuning),
+                );
+                state = { ...state, lastDeploymentId: row.deploymentId, lastDeploymentStatus: row.status };
+            } catch (err) {
+                const e = err as { deploymentId?: string; deploymentStatus?: string };
+                if (e.deploymentId)
+                    state = {
+                        ...state,
+                        lastDeploymentId: e.deploymentId,
+                        lastDeploymentStatus: e.deploymentStatus ?? "error",
+                    };
+                progressed = progressed || e.deploymentId !== undefined;
+                throw err;
+            }
+        }
+    } catch (err) {
+        if (isNotFound(err) && (err.procedure.startsWith("application.") || err.procedure === "deployment.all"))
+            throw goneError(olds, err);
+        // Record what was applied, so the next run neither repeats a domain create nor forgets a
+        // failed deployment (see partial.ts). With nothing applied, the old state stays as it was.
+        if (!progressed) throw err;
+        throw partialStateError(
+            err,
+            id,
+            state,
+            providerText,
+            `the changes made before the failure were recorded in state`,
+        );
     }
-    if (plan.rollout === "reload") {
-      await client.reload(id, olds.appName);
-    } else if (plan.rollout === "deploy" || plan.rollout === "redeploy") {
-      try {
-        const row = await deployAndWait(client, { applicationId: id, appName: olds.appName }, plan.rollout, deployOptions(news.deployTimeoutSeconds, tuning));
-        state = { ...state, lastDeploymentId: row.deploymentId, lastDeploymentStatus: row.status };
-      } catch (err) {
-        const e = err as { deploymentId?: string; deploymentStatus?: string };
-        if (e.deploymentId) state = { ...state, lastDeploymentId: e.deploymentId, lastDeploymentStatus: e.deploymentStatus ?? "error" };
-        progressed = progressed || e.deploymentId !== undefined;
-        throw err;
-      }
-    }
-  } catch (err) {
-    if (isNotFound(err) && (err.procedure.startsWith("application.") || err.procedure === "deployment.all")) throw goneError(olds, err);
-    // Record what was applied, so the next run neither repeats a domain create nor forgets a
-    // failed deployment (see partial.ts). With nothing applied, the old state stays as it was.
-    if (!progressed) throw err;
-    throw partialStateError(err, id, state, providerText, `the changes made before the failure were recorded in state`);
-  }
-  return { ...state, appNamePrefix: news.appName, appName: olds.appName };
+    return { ...state, appNamePrefix: news.appName, appName: olds.appName };
 }
 
 /** Removes the domain, the application, then the project/environment this resource created if empty. 404s count as done. */
 export async function deleteApplication(client: DokployClient, id: string, props: Partial<AppState>): Promise<void> {
-  if (props.domainId) await client.domainDelete(props.domainId);
-  await client.applicationDelete(id);
-  await removeIfEmpty(client, {
-    projectId: props.projectId ?? "",
-    environmentId: props.environmentId ?? "",
-    ownsProject: props.ownsProject === true,
-    ownsEnvironment: props.ownsEnvironment === true,
-  });
+    if (props.domainId) await client.domainDelete(props.domainId);
+    await client.applicationDelete(id);
+    await removeIfEmpty(client, {
+        projectId: props.projectId ?? "",
+        environmentId: props.environmentId ?? "",
+        ownsProject: props.ownsProject === true,
+        ownsEnvironment: props.ownsEnvironment === true,
+    });
 }

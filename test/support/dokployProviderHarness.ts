@@ -7,51 +7,62 @@ import type { ProviderTuning } from "../../components/dokploy/context";
 
 /** Short timings so failure paths take milliseconds. */
 export const FAST_TUNING: ProviderTuning = {
-  httpTimeoutMs: 2000,
-  maxAttempts: 3,
-  backoffBaseMs: 5,
-  backoffMaxMs: 20,
-  pollInitialMs: 5,
-  pollMaxMs: 20,
-  uncertainGraceMs: 300,
+    httpTimeoutMs: 2000,
+    maxAttempts: 3,
+    backoffBaseMs: 5,
+    backoffMaxMs: 20,
+    pollInitialMs: 5,
+    pollMaxMs: 20,
+    uncertainGraceMs: 300,
 };
 
 /** A config object as the engine passes to `configure()`. */
-export function configWith(values: Record<string, string>): { get(key: string): string | undefined; require(key: string): string } {
-  return {
-    get: (key) => values[key],
-    require: (key) => {
-      const v = values[key];
-      if (v === undefined) throw new Error(`Missing required configuration key: ${key}`);
-      return v;
-    },
-  };
+export function configWith(values: Record<string, string>): {
+    get(key: string): string | undefined;
+    require(key: string): string;
+} {
+    return {
+        get: (key) => values[key],
+        require: (key) => {
+            const v = values[key];
+            if (v === undefined) throw new Error(`Missing required configuration key: ${key}`);
+            return v;
+        },
+    };
 }
 
 /** A configured provider with fast timings. */
-export async function fastProvider(apiKey: string, tuning: Partial<ProviderTuning> = {}): Promise<Required<Pick<dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">>> {
-  const p = createDokployProvider({ ...FAST_TUNING, ...tuning });
-  await p.configure?.({ config: configWith({ "nextstack:dokployApiToken": apiKey }) });
-  const need = <K extends keyof dynamic.ResourceProvider>(k: K): NonNullable<dynamic.ResourceProvider[K]> => {
-    const f = p[k];
-    if (!f) throw new Error(`provider has no ${String(k)}`);
-    return f as NonNullable<dynamic.ResourceProvider[K]>;
-  };
-  return {
-    check: need("check"), diff: need("diff"), create: need("create"), read: need("read"), update: need("update"), delete: need("delete"),
-  };
+export async function fastProvider(
+    apiKey: string,
+    tuning: Partial<ProviderTuning> = {},
+): Promise<Required<Pick<dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">>> {
+    const p = createDokployProvider({ ...FAST_TUNING, ...tuning });
+    await p.configure?.({ config: configWith({ "nextstack:dokployApiToken": apiKey }) });
+    const need = <K extends keyof dynamic.ResourceProvider>(k: K): NonNullable<dynamic.ResourceProvider[K]> => {
+        const f = p[k];
+        if (!f) throw new Error(`provider has no ${String(k)}`);
+        return f as NonNullable<dynamic.ResourceProvider[K]>;
+    };
+    return {
+        check: need("check"),
+        diff: need("diff"),
+        create: need("create"),
+        read: need("read"),
+        update: need("update"),
+        delete: need("delete"),
+    };
 }
 
 /** Raw resource args, as the engine hands them to `check`. */
 export function appArgs(serverUrl: string, over: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    serverUrl,
-    projectName: "nextstack",
-    environmentName: "qa",
-    name: "Web",
-    dockerImage: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/nextstack/web:1.0.0",
-    env: { DATABASE_URL: "postgres://db/app", NODE_ENV: "production" },
-    domain: { host: "qa.example.com" },
-    ...over,
-  };
+    return {
+        serverUrl,
+        projectName: "nextstack",
+        environmentName: "qa",
+        name: "Web",
+        dockerImage: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/nextstack/web:1.0.0",
+        env: { DATABASE_URL: "postgres://db/app", NODE_ENV: "production" },
+        domain: { host: "qa.example.com" },
+        ...over,
+    };
 }

@@ -18,10 +18,11 @@ export async function startLoopback(handler: (req: IncomingMessage, res: ServerR
     return {
         url: `http://127.0.0.1:${port}`,
         server,
-        close: () => new Promise<void>((resolve) => {
-            server.closeAllConnections();
-            server.close(() => resolve());
-        }),
+        close: () =>
+            new Promise<void>((resolve) => {
+                server.closeAllConnections();
+                server.close(() => resolve());
+            }),
     };
 }
 

@@ -5,7 +5,12 @@
  */
 import { EnvironmentName } from "../../components/config";
 import {
-    PreviewResult, PromotionEngine, ResourceChange, RunOptions, StackOutputs, UpResult,
+    PreviewResult,
+    PromotionEngine,
+    ResourceChange,
+    RunOptions,
+    StackOutputs,
+    UpResult,
 } from "../../automation/engine";
 import { CliMissingError, StackLockedError } from "../../automation/errors";
 
@@ -37,7 +42,8 @@ export class MemoryEngine implements PromotionEngine {
     constructor(o: MemoryEngineOptions = {}) {
         this.cli = o.cli ?? "3.276.0";
         this.stacks = new Set(o.stacks ?? ["dev", "qa", "prod"]);
-        this.appFor = o.appFor ?? ((env, version) => ({ environment: env, imageTag: version, deploymentStatus: "done" }));
+        this.appFor =
+            o.appFor ?? ((env, version) => ({ environment: env, imageTag: version, deploymentStatus: "done" }));
         for (const env of this.stacks) this.config.set(env, new Map([["imageTag", "latest"]]));
     }
 
@@ -69,7 +75,15 @@ export class MemoryEngine implements PromotionEngine {
     preview(env: EnvironmentName): Promise<PreviewResult> {
         return this.timed(`preview ${env} ${this.version(env)}`, () => {
             const changes: ResourceChange[] = [
-                ...(this.deployed.get(env)?.imageTag === this.version(env) ? [] : [{ urn: `urn:pulumi:${env}::nextstack::nextstack:dokploy:Application::app`, type: "pulumi-nodejs:dynamic:Resource", op: "update" as const }]),
+                ...(this.deployed.get(env)?.imageTag === this.version(env)
+                    ? []
+                    : [
+                          {
+                              urn: `urn:pulumi:${env}::nextstack::nextstack:dokploy:Application::app`,
+                              type: "pulumi-nodejs:dynamic:Resource",
+                              op: "update" as const,
+                          },
+                      ]),
                 ...(this.previewChanges.get(env) ?? []),
             ];
             const changeSummary: Record<string, number> = { same: 20 };

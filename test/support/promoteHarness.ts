@@ -25,7 +25,10 @@ export interface Harness {
     readonly broken: Set<string>;
     readonly records: RecordStore;
     history(env: EnvironmentName): Promise<PromotionRecord[]>;
-    run(args: string[], o?: { isTTY?: boolean; confirm?: (m: string) => Promise<boolean>; signal?: AbortSignal }): Promise<PromotionResult & { output: string }>;
+    run(
+        args: string[],
+        o?: { isTTY?: boolean; confirm?: (m: string) => Promise<boolean>; signal?: AbortSignal },
+    ): Promise<PromotionResult & { output: string }>;
     dispose(): Promise<void>;
 }
 
@@ -51,20 +54,41 @@ export async function harness(o: { complete?: boolean; devImageTag?: string } = 
     });
     const engine = new MemoryEngine({
         appFor: (env, version) => ({
-            environment: env, imageTag: version, deploymentStatus: "done", deploymentId: `dep-${env}-${version}`,
-            appUrl: `${app.url}/${env}/${version}/`, healthUrl: `${app.url}/${env}/${version}/api/health`,
+            environment: env,
+            imageTag: version,
+            deploymentStatus: "done",
+            deploymentId: `dep-${env}-${version}`,
+            appUrl: `${app.url}/${env}/${version}/`,
+            healthUrl: `${app.url}/${env}/${version}/api/health`,
         }),
     });
     const records = new RecordStore(stateDir);
     return {
-        projectDir, stateDir, app, engine, broken, records,
+        projectDir,
+        stateDir,
+        app,
+        engine,
+        broken,
+        records,
         history: (env) => records.history(env),
         async run(args, r = {}) {
             const lines: string[] = [];
-            const options = parsePromoteArgs(["--state-dir", stateDir, "--health-timeout", "0.3", "--probe-interval", "20", ...args], {}, projectDir);
+            const options = parsePromoteArgs(
+                ["--state-dir", stateDir, "--health-timeout", "0.3", "--probe-interval", "20", ...args],
+                {},
+                projectDir,
+            );
             const result = await promote(options, {
-                engine, progress: new PlainProgress((l) => lines.push(l)), isTTY: r.isTTY ?? false,
-                confirm: r.confirm ?? (async () => { throw new Error("unexpected prompt"); }), signal: r.signal, healthIntervalMs: 10,
+                engine,
+                progress: new PlainProgress((l) => lines.push(l)),
+                isTTY: r.isTTY ?? false,
+                confirm:
+                    r.confirm ??
+                    (async () => {
+                        throw new Error("unexpected prompt");
+                    }),
+                signal: r.signal,
+                healthIntervalMs: 10,
             });
             return { ...result, output: lines.join("\n") };
         },

@@ -57,86 +57,86 @@ rl.on("line", async (line) => {
 
 /** What a failed call reports across the process boundary. */
 export interface SerializedProviderError {
-  readonly name?: string;
-  readonly message: string;
-  readonly kind?: string;
-  readonly id?: string;
-  readonly properties?: Record<string, unknown>;
+    readonly name?: string;
+    readonly message: string;
+    readonly kind?: string;
+    readonly id?: string;
+    readonly properties?: Record<string, unknown>;
 }
 
 export class SerializedCallError extends Error {
-  constructor(readonly details: SerializedProviderError) {
-    super(details.message);
-    this.name = details.name ?? "Error";
-  }
+    constructor(readonly details: SerializedProviderError) {
+        super(details.message);
+        this.name = details.name ?? "Error";
+    }
 }
 
 export interface SerializedProvider {
-  /** The serialized text, as stored in `__provider`. */
-  readonly text: string;
-  /** The directory holding the text (removed by close). */
-  readonly dir: string;
-  call<T = unknown>(method: string, ...args: unknown[]): Promise<T>;
-  close(): Promise<void>;
+    /** The serialized text, as stored in `__provider`. */
+    readonly text: string;
+    /** The directory holding the text (removed by close). */
+    readonly dir: string;
+    call<T = unknown>(method: string, ...args: unknown[]): Promise<T>;
+    close(): Promise<void>;
 }
 
 /** Serializes a provider object exactly as `pulumi.dynamic.Resource` does. */
 export async function serializeProvider(provider: object): Promise<string> {
-  const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
-  return sf.text;
+    const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+    return sf.text;
 }
 
 /** Starts a fresh `node` process running the provider from its serialized text only. */
 export async function startSerializedProvider(
-  provider: object,
-  opts: { env?: Record<string, string>; projectName?: string } = {},
+    provider: object,
+    opts: { env?: Record<string, string>; projectName?: string } = {},
 ): Promise<SerializedProvider> {
-  const text = await serializeProvider(provider);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dokploy-provider-"));
-  const file = path.join(dir, "provider.js");
-  fs.writeFileSync(file, text);
-  fs.writeFileSync(path.join(dir, "runner.js"), RUNNER);
-  const child: ChildProcessWithoutNullStreams = spawn(
-    process.execPath,
-    [path.join(dir, "runner.js"), file, opts.projectName ?? "nextstack"],
-    { cwd: dir, env: { PATH: process.env.PATH ?? "", ...opts.env }, stdio: ["pipe", "pipe", "pipe"] },
-  );
-  let stderr = "";
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  let exited = false;
-  child.on("exit", (code) => {
-    exited = true;
-    for (const p of pending.values()) p.reject(new Error(`provider process exited (${code}): ${stderr}`));
-    pending.clear();
-  });
-  readline.createInterface({ input: child.stdout }).on("line", (line) => {
-    const msg = JSON.parse(line) as { id: number; result?: unknown; error?: SerializedProviderError };
-    const p = pending.get(msg.id);
-    if (!p) return;
-    pending.delete(msg.id);
-    if (msg.error) p.reject(new SerializedCallError(msg.error));
-    else p.resolve(msg.result);
-  });
-  let next = 0;
-  return {
-    text,
-    dir,
-    call: <T>(method: string, ...args: unknown[]) =>
-      new Promise<T>((resolve, reject) => {
-        if (exited) return reject(new Error(`provider process has exited: ${stderr}`));
-        const id = next++;
-        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-        child.stdin.write(JSON.stringify({ id, method, args }) + "\n");
-      }),
-    close: async () => {
-      if (!exited) {
-        const done = new Promise((r) => child.once("exit", r));
-        child.stdin.end();
-        child.kill();
-        await done;
-      }
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+    const text = await serializeProvider(provider);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dokploy-provider-"));
+    const file = path.join(dir, "provider.js");
+    fs.writeFileSync(file, text);
+    fs.writeFileSync(path.join(dir, "runner.js"), RUNNER);
+    const child: ChildProcessWithoutNullStreams = spawn(
+        process.execPath,
+        [path.join(dir, "runner.js"), file, opts.projectName ?? "nextstack"],
+        { cwd: dir, env: { PATH: process.env.PATH ?? "", ...opts.env }, stdio: ["pipe", "pipe", "pipe"] },
+    );
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+    let exited = false;
+    child.on("exit", (code) => {
+        exited = true;
+        for (const p of pending.values()) p.reject(new Error(`provider process exited (${code}): ${stderr}`));
+        pending.clear();
+    });
+    readline.createInterface({ input: child.stdout }).on("line", (line) => {
+        const msg = JSON.parse(line) as { id: number; result?: unknown; error?: SerializedProviderError };
+        const p = pending.get(msg.id);
+        if (!p) return;
+        pending.delete(msg.id);
+        if (msg.error) p.reject(new SerializedCallError(msg.error));
+        else p.resolve(msg.result);
+    });
+    let next = 0;
+    return {
+        text,
+        dir,
+        call: <T>(method: string, ...args: unknown[]) =>
+            new Promise<T>((resolve, reject) => {
+                if (exited) return reject(new Error(`provider process has exited: ${stderr}`));
+                const id = next++;
+                pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+                child.stdin.write(JSON.stringify({ id, method, args }) + "\n");
+            }),
+        close: async () => {
+            if (!exited) {
+                const done = new Promise((r) => child.once("exit", r));
+                child.stdin.end();
+                child.kill();
+                await done;
+            }
+            fs.rmSync(dir, { recursive: true, force: true });
+        },
+    };
 }

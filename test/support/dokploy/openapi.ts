@@ -10,68 +10,68 @@ import type { DokployVersion } from "./types";
 export type Schema = Record<string, unknown>;
 
 export interface Route {
-  /** Canonical name, e.g. "application.saveDockerProvider". */
-  name: string;
-  method: "GET" | "POST";
-  operation: Schema;
+    /** Canonical name, e.g. "application.saveDockerProvider". */
+    name: string;
+    method: "GET" | "POST";
+    operation: Schema;
 }
 
 export interface RouteTable {
-  /** Keyed by the lower-cased procedure name: trpc-openapi matches paths case-insensitively. */
-  byLowerName: Map<string, Route>;
+    /** Keyed by the lower-cased procedure name: trpc-openapi matches paths case-insensitively. */
+    byLowerName: Map<string, Route>;
 }
 
 const tables = new Map<DokployVersion, RouteTable>();
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+    return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function documentPath(version: DokployVersion): string {
-  const dirs = [process.env.DOKPLOY_OPENAPI_DIR, "/work/shared/dokploy"].filter((d): d is string => !!d);
-  for (const dir of dirs) {
-    const file = join(dir, `openapi-${version}.json`);
-    if (existsSync(file)) return file;
-  }
-  return join(__dirname, "openapi", `${version}.json`);
+    const dirs = [process.env.DOKPLOY_OPENAPI_DIR, "/work/shared/dokploy"].filter((d): d is string => !!d);
+    for (const dir of dirs) {
+        const file = join(dir, `openapi-${version}.json`);
+        if (existsSync(file)) return file;
+    }
+    return join(__dirname, "openapi", `${version}.json`);
 }
 
 export function routeTable(version: DokployVersion): RouteTable {
-  const cached = tables.get(version);
-  if (cached) return cached;
-  const doc: unknown = JSON.parse(readFileSync(documentPath(version), "utf8"));
-  const paths = isRecord(doc) && isRecord(doc.paths) ? doc.paths : {};
-  const byLowerName = new Map<string, Route>();
-  for (const [path, ops] of Object.entries(paths)) {
-    if (!isRecord(ops)) continue;
-    const name = path.replace(/^\//, "");
-    for (const method of ["get", "post"] as const) {
-      const operation = ops[method];
-      if (isRecord(operation)) {
-        byLowerName.set(name.toLowerCase(), { name, method: method === "get" ? "GET" : "POST", operation });
-      }
+    const cached = tables.get(version);
+    if (cached) return cached;
+    const doc: unknown = JSON.parse(readFileSync(documentPath(version), "utf8"));
+    const paths = isRecord(doc) && isRecord(doc.paths) ? doc.paths : {};
+    const byLowerName = new Map<string, Route>();
+    for (const [path, ops] of Object.entries(paths)) {
+        if (!isRecord(ops)) continue;
+        const name = path.replace(/^\//, "");
+        for (const method of ["get", "post"] as const) {
+            const operation = ops[method];
+            if (isRecord(operation)) {
+                byLowerName.set(name.toLowerCase(), { name, method: method === "get" ? "GET" : "POST", operation });
+            }
+        }
     }
-  }
-  const table = { byLowerName };
-  tables.set(version, table);
-  return table;
+    const table = { byLowerName };
+    tables.set(version, table);
+    return table;
 }
 
 /** requestBody schema for POST, or an object schema built from the query parameters for GET. */
 export function inputSchema(route: Route): Schema {
-  if (route.method === "POST") {
-    const body = route.operation.requestBody;
-    const content = isRecord(body) && isRecord(body.content) ? body.content["application/json"] : undefined;
-    if (isRecord(content) && isRecord(content.schema)) return content.schema;
-    return { type: "object", properties: {} };
-  }
-  const properties: Record<string, unknown> = {};
-  const required: string[] = [];
-  const params = Array.isArray(route.operation.parameters) ? route.operation.parameters : [];
-  for (const param of params) {
-    if (!isRecord(param) || param.in !== "query" || typeof param.name !== "string") continue;
-    properties[param.name] = isRecord(param.schema) ? param.schema : {};
-    if (param.required === true) required.push(param.name);
-  }
-  return { type: "object", properties, required };
+    if (route.method === "POST") {
+        const body = route.operation.requestBody;
+        const content = isRecord(body) && isRecord(body.content) ? body.content["application/json"] : undefined;
+        if (isRecord(content) && isRecord(content.schema)) return content.schema;
+        return { type: "object", properties: {} };
+    }
+    const properties: Record<string, unknown> = {};
+    const required: string[] = [];
+    const params = Array.isArray(route.operation.parameters) ? route.operation.parameters : [];
+    for (const param of params) {
+        if (!isRecord(param) || param.in !== "query" || typeof param.name !== "string") continue;
+        properties[param.name] = isRecord(param.schema) ? param.schema : {};
+        if (param.required === true) required.push(param.name);
+    }
+    return { type: "object", properties, required };
 }

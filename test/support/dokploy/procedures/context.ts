@@ -7,10 +7,10 @@ import type { ApplicationRow, DokployVersion } from "../types";
 import type { Views } from "../views";
 
 export interface ProcedureContext {
-  store: FakeStore;
-  views: Views;
-  worker: DeploymentWorker;
-  version: DokployVersion;
+    store: FakeStore;
+    views: Views;
+    worker: DeploymentWorker;
+    version: DokployVersion;
 }
 
 /** Returned by procedures whose tRPC resolver returns nothing: 200 with a 0-byte body. */
@@ -21,40 +21,40 @@ export type Handler = (ctx: ProcedureContext, input: Input) => unknown;
 export type ProcedureMap = Record<string, Handler>;
 
 export function str(input: Input, key: string): string {
-  const value = input[key];
-  return typeof value === "string" ? value : String(value ?? "");
+    const value = input[key];
+    return typeof value === "string" ? value : String(value ?? "");
 }
 
 export function optStr(input: Input, key: string): string | undefined {
-  const value = input[key];
-  return typeof value === "string" ? value : undefined;
+    const value = input[key];
+    return typeof value === "string" ? value : undefined;
 }
 
 /** undefined when absent, null when null, else the string. */
 export function nullableStr(input: Input, key: string): string | null | undefined {
-  const value = input[key];
-  if (value === null) return null;
-  return typeof value === "string" ? value : undefined;
+    const value = input[key];
+    if (value === null) return null;
+    return typeof value === "string" ? value : undefined;
 }
 
 /** Copies the present keys of `input` (except `skip`) onto `row`; returns how many were set. */
 export function assignPresent(row: object, input: Input, skip: string[]): number {
-  let count = 0;
-  for (const [key, value] of Object.entries(input)) {
-    if (skip.includes(key) || value === undefined) continue;
-    Reflect.set(row, key, value);
-    count++;
-  }
-  return count;
+    let count = 0;
+    for (const [key, value] of Object.entries(input)) {
+        if (skip.includes(key) || value === undefined) continue;
+        Reflect.set(row, key, value);
+        count++;
+    }
+    return count;
 }
 
 export function findApplication(ctx: ProcedureContext, applicationId: string): ApplicationRow {
-  const app = ctx.store.applications.get(applicationId);
-  if (!app) throw new ApiError("NOT_FOUND", "Application not found");
-  return app;
+    const app = ctx.store.applications.get(applicationId);
+    if (!app) throw new ApiError("NOT_FOUND", "Application not found");
+    return app;
 }
 
 /** drizzle's error when an update has no column left to write (API.md §5). */
 export function noValuesToSet(): ApiError {
-  return new ApiError("INTERNAL_SERVER_ERROR", "No values to set");
+    return new ApiError("INTERNAL_SERVER_ERROR", "No values to set");
 }

@@ -10,13 +10,13 @@ import { projectProcedures } from "./project";
 import { settingsProcedures } from "./settings";
 
 export const procedures: ProcedureMap = {
-  ...projectProcedures,
-  ...environmentProcedures,
-  ...applicationProcedures,
-  ...domainProcedures,
-  ...portProcedures,
-  ...deploymentProcedures,
-  ...settingsProcedures,
+    ...projectProcedures,
+    ...environmentProcedures,
+    ...applicationProcedures,
+    ...domainProcedures,
+    ...portProcedures,
+    ...deploymentProcedures,
+    ...settingsProcedures,
 };
 
 export { EMPTY_BODY, type ProcedureContext } from "./context";

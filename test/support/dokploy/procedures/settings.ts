@@ -2,5 +2,5 @@
 import type { ProcedureMap } from "./context";
 
 export const settingsProcedures: ProcedureMap = {
-  "settings.getDokployVersion": (ctx) => ctx.version,
+    "settings.getDokployVersion": (ctx) => ctx.version,
 };
