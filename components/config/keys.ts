@@ -156,8 +156,20 @@ export const KEY_SPECS: readonly KeySpec[] = [
         '"ssh-ed25519 AAAA..."',
         { required: true },
     ),
-    spec("clerkPublishableKey", "ciSecrets", "the Clerk publishable key", "pk_test_<...>", { required: true }),
-    spec("clerkSecretKey", "ciSecrets", "the Clerk secret key", "sk_test_<...>", { required: true, secret: true }),
+    spec(
+        "clerkPublishableKey",
+        "ciSecrets",
+        "the Clerk publishable key",
+        (e) => (e === "prod" ? "pk_live_<...>" : "pk_test_<...>"),
+        { required: true },
+    ),
+    spec(
+        "clerkSecretKey",
+        "ciSecrets",
+        "the Clerk secret key",
+        (e) => (e === "prod" ? "sk_live_<...>" : "sk_test_<...>"),
+        { required: true, secret: true },
+    ),
     spec("databaseUrl", "dokployApp", "the app's database URL", "postgresql://<user>:<password>@<host>:5432/<db>", {
         required: true,
         secret: true,
