@@ -177,6 +177,43 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
             emptyServer(srv);
         });
 
+        it("an out-of-band delete found by a domain-only update says the app is gone, not a raw 400", async () => {
+            const inputs = await checked(p, appArgs(srv.url));
+            const { id, outs } = await p.create(inputs);
+            srv.store.applications.delete(id);
+            for (const [k, d] of srv.store.domains) if (d.applicationId === id) srv.store.domains.delete(k);
+            const news = await checked(p, appArgs(srv.url, { domain: { host: "qa2.example.com" } }));
+            const err = await rejection(p.update(id, outs, news));
+            expect(err.message).to.include("no longer exists").and.include("pulumi refresh");
+            expect(err.message).to.not.include("Failed query");
+        });
+
+        it("a key rate-limited mid-create (401) names the project and environment it could not remove", async () => {
+            // 8 verifications = 4 requests (API.md §2): version, project.all, project.create,
+            // environment.create; application.create and every cleanup call then answer 401.
+            const limited = await startFakeDokploy({
+                version,
+                apiKeys: [{ key: "limited-key-5f1c", rateLimitMax: 8 }],
+            });
+            try {
+                const lp = await fastProvider("limited-key-5f1c");
+                const err = await rejection(lp.create(await checked(lp, appArgs(limited.url))));
+                const project = [...limited.store.projects.values()][0]!;
+                const env = [...limited.store.environments.values()].find((e) => e.name === "qa")!;
+                expect(err.name).to.equal("DokployUnauthorizedError");
+                expect(err.message)
+                    .to.include("rate-limited")
+                    .and.include(`project "nextstack" (${project.projectId})`)
+                    .and.include(`environment "qa" (${env.environmentId})`)
+                    .and.include("Dokploy UI")
+                    .and.not.include("limited-key-5f1c");
+                expect(err.id).to.equal(undefined);
+                expect(limited.callCount("application.create")).to.equal(1);
+            } finally {
+                await limited.close();
+            }
+        });
+
         const failurePoints: { name: string; fault: Fault; recorded: boolean }[] = [
             {
                 name: "project.create",
@@ -265,6 +302,32 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
             srv.deployments.release("cancelled");
             await p.delete(String(err.id), err.properties as Obj);
             emptyServer(srv);
+        });
+
+        it("a deployment left running at the deadline is awaited by the next update, not forgotten", async () => {
+            srv.deployments.setOutcome("hold");
+            const inputs = await checked(p, appArgs(srv.url, { deployTimeoutSeconds: 1 }));
+            const err = await rejection(p.create(inputs));
+            const props = err.properties as Obj;
+            expect(props.lastDeploymentStatus).to.equal("running");
+            // The held job then fails on the server (a real server without Docker ends in "error").
+            srv.deployments.release("error");
+            srv.deployments.setOutcome("error");
+            expect((await p.diff(String(err.id), props, inputs)).changes).to.equal(true);
+            let from = srv.requests.length;
+            const again = await rejection(p.update(String(err.id), props, inputs));
+            expect(again.message).to.match(/ended with status "error"/);
+            expect(callsSince(srv, from)).to.include("application.redeploy");
+            // One that finished "done" meanwhile needs no new deployment.
+            srv.deployments.setOutcome("hold");
+            const held = await rejection(p.update(String(err.id), again.properties as Obj, inputs));
+            expect((held.properties as Obj).lastDeploymentStatus).to.equal("running");
+            srv.deployments.release("done");
+            from = srv.requests.length;
+            const { outs } = await p.update(String(err.id), held.properties as Obj, inputs);
+            expect(outs.lastDeploymentStatus).to.equal("done");
+            expect(callsSince(srv, from).filter((c) => c !== "deployment.all")).to.deep.equal([]);
+            expect((await p.diff(String(err.id), outs, inputs)).changes).to.equal(false);
         });
 
         it("deployPolicy never configures without deploying", async () => {

@@ -249,17 +249,26 @@ export function createDokployClient(t: TransportOptions): DokployClient {
         applicationDelete: (applicationId) =>
             ignoreNotFound(call("application.delete", { applicationId }, POST_IDEMPOTENT)),
         domainByApplicationId,
-        domainCreate: (applicationId, d) =>
-            createOnce(
-                t,
-                "domain.create",
-                { ...domainBody(d), applicationId },
-                (raw) => parseDomain(raw, "domain.create"),
-                async () =>
-                    (await domainByApplicationId(applicationId)).find(
-                        (x) => x.host === d.host && (x.path ?? "/") === d.path,
-                    ),
-            ),
+        domainCreate: async (applicationId, d) => {
+            try {
+                return await createOnce(
+                    t,
+                    "domain.create",
+                    { ...domainBody(d), applicationId },
+                    (raw) => parseDomain(raw, "domain.create"),
+                    async () =>
+                        (await domainByApplicationId(applicationId)).find(
+                            (x) => x.host === d.host && (x.path ?? "/") === d.path,
+                        ),
+                );
+            } catch (err) {
+                // An unknown app is a 400 here ("Application not found" on v0.25, the raw SQL
+                // error on v0.30; API.md §3): ask `.one`, whose 404 says the app is gone.
+                if (err instanceof DokployValidationError && err.issues.length === 0)
+                    await applicationOne(applicationId);
+                throw err;
+            }
+        },
         domainUpdate: async (domainId, d) => {
             await call("domain.update", { ...domainBody(d), domainId }, POST_IDEMPOTENT);
         },

@@ -3,7 +3,7 @@
  * again by the resource that created them once they hold nothing.
  */
 import { DokployClient } from "./client";
-import { DokployNotFoundError, DokployValidationError, isNotFound } from "./errors";
+import { DokployError, DokployNotFoundError, DokployValidationError, isNotFound } from "./errors";
 import { DokployEnvironment, isDefaultEnvironment } from "./types";
 
 export interface Placement {
@@ -79,8 +79,39 @@ export async function resolvePlacement(
             knownApplicationIds: new Set(),
         };
     } catch (err) {
-        await removeIfEmpty(client, { projectId, environmentId: "", ownsProject, ownsEnvironment: false });
-        throw err;
+        const created = { projectId, environmentId: "", ownsProject, ownsEnvironment: false };
+        throw await cleanUpAfterFailure(client, created, { projectName, environmentName }, err);
+    }
+}
+
+/**
+ * After a failed create: removes what this run created (when empty) and returns the original
+ * error. When that cleanup fails too (e.g. the key got rate-limited mid-create: every call then
+ * answers 401), the error names what was left behind, so it can be deleted in the Dokploy UI.
+ */
+export async function cleanUpAfterFailure(
+    client: DokployClient,
+    p: Pick<Placement, "projectId" | "environmentId" | "ownsProject" | "ownsEnvironment">,
+    names: { readonly projectName: string; readonly environmentName: string },
+    cause: unknown,
+): Promise<unknown> {
+    try {
+        await removeIfEmpty(client, p);
+        return cause;
+    } catch (cleanupErr) {
+        const left: string[] = [];
+        if (p.ownsProject) left.push(`project "${names.projectName}" (${p.projectId})`);
+        if (p.ownsEnvironment && p.environmentId)
+            left.push(`environment "${names.environmentName}" (${p.environmentId})`);
+        if (left.length === 0 || !(cause instanceof Error)) return cause;
+        const why =
+            cleanupErr instanceof DokployError
+                ? `${cleanupErr.procedure} failed with ${cleanupErr.status ?? "no response"}`
+                : String(cleanupErr);
+        cause.message =
+            `${cause.message} (this run created Dokploy ${left.join(" and ")} and could not remove ` +
+            `${left.length > 1 ? "them" : "it"} again: ${why}; delete ${left.length > 1 ? "them" : "it"} in the Dokploy UI if empty)`;
+        return cause;
     }
 }
 

@@ -15,7 +15,7 @@
  *   change), and `destroy` removes the app and the containers this resource created.
  */
 import { DokployClient } from "./client";
-import { removeIfEmpty, resolvePlacement } from "./containers";
+import { cleanUpAfterFailure, resolvePlacement } from "./containers";
 import { deployAndWait } from "./deploy";
 import { deployOptions, ProviderTuning } from "./context";
 import { partialStateError } from "./partial";
@@ -68,8 +68,7 @@ export async function createApplication(
             placement.knownApplicationIds,
         );
     } catch (err) {
-        await removeIfEmpty(client, placement).catch(() => undefined);
-        throw err;
+        throw await cleanUpAfterFailure(client, placement, spec, err);
     }
     let state = initialState(spec, {
         applicationId: app.applicationId,

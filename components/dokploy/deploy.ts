@@ -19,7 +19,7 @@ export interface DeployWaitOptions {
 }
 
 /** A module-level Set would not survive serializeFunction (it becomes a plain object). */
-function isTerminal(status: string): boolean {
+export function isTerminal(status: string | null | undefined): boolean {
     return status === "done" || status === "error" || status === "cancelled";
 }
 
@@ -122,4 +122,25 @@ export async function deployAndWait(
         );
     }
     return row;
+}
+
+/**
+ * Waits for one known deployment to finish, e.g. the one a previous run stopped waiting for at
+ * its deadline. Returns the row (terminal, or still running at the deadline), or undefined
+ * when it is no longer listed (Dokploy keeps the last 10 rows; v0.29+ lists none for a deleted app).
+ */
+export async function waitForDeployment(
+    client: DokployClient,
+    applicationId: string,
+    deploymentId: string,
+    opts: DeployWaitOptions,
+): Promise<DokployDeployment | undefined> {
+    const deadline = Date.now() + opts.timeoutMs;
+    let delay = opts.pollInitialMs;
+    for (;;) {
+        const row = (await client.deploymentAll(applicationId)).find((r) => r.deploymentId === deploymentId);
+        if (!row || isTerminal(row.status) || Date.now() >= deadline) return row;
+        await sleep(Math.max(0, Math.min(delay, deadline - Date.now())));
+        delay = Math.min(opts.pollMaxMs, Math.ceil(delay * 1.5));
+    }
 }

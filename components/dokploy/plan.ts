@@ -62,10 +62,13 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
-/** The last deployment did not leave the app running the spec (never deployed, failed, cancelled). */
+/**
+ * The last deployment did not leave the app running the spec: never deployed, failed, cancelled,
+ * or still "running" when a run stopped waiting (deployTimeoutSeconds); the update then waits for
+ * that one first (sync.ts) and deploys again only when it did not end "done".
+ */
 export function needsDeployment(olds: Partial<AppState>): boolean {
-    const s = olds.lastDeploymentStatus ?? null;
-    return s === null || s === "error" || s === "cancelled";
+    return (olds.lastDeploymentStatus ?? null) !== "done";
 }
 
 export interface SpecDiff {

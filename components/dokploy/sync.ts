@@ -8,9 +8,9 @@
  */
 import { DokployClient } from "./client";
 import { removeIfEmpty } from "./containers";
-import { deployAndWait } from "./deploy";
+import { deployAndWait, isTerminal, waitForDeployment } from "./deploy";
 import { deployOptions, ProviderTuning } from "./context";
-import { DokployNotFoundError, DokployServerError, isNotFound } from "./errors";
+import { DokployDeploymentError, DokployNotFoundError, DokployServerError, isNotFound } from "./errors";
 import { partialStateError } from "./partial";
 import { AppState, domainUrl, planUpdate } from "./plan";
 import { AppSpec, DomainSettings } from "./spec";
@@ -88,6 +88,37 @@ function goneError(olds: Partial<AppState>, err: DokployNotFoundError): Error {
     );
 }
 
+/**
+ * A deployment that an earlier run stopped waiting for (still "running" at deployTimeoutSeconds)
+ * is awaited first: "done" needs no new deployment, anything else is deployed again by the plan.
+ */
+async function settlePendingDeployment(
+    client: DokployClient,
+    id: string,
+    olds: AppState,
+    news: AppSpec,
+    tuning: ProviderTuning,
+): Promise<AppState> {
+    const pendingId = olds.lastDeploymentId;
+    if (news.deployPolicy !== "onChange" || !pendingId || isTerminal(olds.lastDeploymentStatus)) return olds;
+    let row;
+    try {
+        row = await waitForDeployment(client, id, pendingId, deployOptions(news.deployTimeoutSeconds, tuning));
+    } catch (err) {
+        if (isNotFound(err)) throw goneError(olds, err);
+        throw err;
+    }
+    if (row && !isTerminal(row.status)) {
+        throw new DokployDeploymentError(
+            `Dokploy deployment ${pendingId} of ${olds.appName} was still "${row.status}" after ${news.deployTimeoutSeconds} s (deployTimeoutSeconds); nothing was changed`,
+            { procedure: "deployment.all" },
+            pendingId,
+            row.status,
+        );
+    }
+    return { ...olds, lastDeploymentStatus: row ? row.status : null };
+}
+
 /** Applies only the calls the changed fields need; see planUpdate. */
 export async function updateApplication(
     client: DokployClient,
@@ -97,9 +128,10 @@ export async function updateApplication(
     tuning: ProviderTuning,
     providerText: unknown,
 ): Promise<AppState> {
-    const plan = planUpdate(olds, news);
+    const base = await settlePendingDeployment(client, id, olds, news, tuning);
+    const plan = planUpdate(base, news);
     const carried = { deployPolicy: news.deployPolicy, deployTimeoutSeconds: news.deployTimeoutSeconds };
-    let state: AppState = { ...olds, ...carried, applicationId: id };
+    let state: AppState = { ...base, ...carried, applicationId: id };
     let progressed = false;
     try {
         if (plan.saveImage) {
