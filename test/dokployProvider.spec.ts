@@ -120,6 +120,26 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
             emptyServer(srv);
         });
 
+        it("delete costs three calls and keeps a project another stack now uses", async () => {
+            const inputs = await checked(p, appArgs(srv.url));
+            const a = await p.create(inputs);
+            let from = srv.requests.length;
+            await p.delete(a.id, a.outs);
+            expect(callsSince(srv, from)).to.deep.equal(["application.delete", "project.one", "project.remove"]);
+            emptyServer(srv);
+            // This resource creates the project; another stack then adds its own environment and app.
+            const b = await p.create(inputs);
+            const other = await p.create(await checked(p, appArgs(srv.url, { environmentName: "staging" })));
+            from = srv.requests.length;
+            await p.delete(b.id, b.outs);
+            expect(callsSince(srv, from)).to.deep.equal(["application.delete", "project.one", "environment.remove"]);
+            expect(srv.store.projects.size).to.equal(1);
+            expect([...srv.store.environments.values()].map((e) => e.name)).to.have.members(["production", "staging"]);
+            await p.delete(other.id, other.outs);
+            expect(srv.store.applications.size).to.equal(0);
+            expect([...srv.store.environments.values()].map((e) => e.name)).to.deep.equal(["production"]);
+        });
+
         it("keeps a project and environment it did not create; 'production' is the default environment", async () => {
             const { project } = srv.store.createProject({ name: "nextstack" });
             const inputs = await checked(p, appArgs(srv.url, { environmentName: "production" }));

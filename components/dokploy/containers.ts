@@ -115,7 +115,11 @@ export async function cleanUpAfterFailure(
     }
 }
 
-/** Removes the environment and project this resource created, when nothing else lives there. */
+/**
+ * Removes the environment and project this resource created, when nothing else lives there.
+ * A project it owns is checked first: when it can go, one `project.remove` (which cascades)
+ * does it all, so a delete costs application.delete + project.one + project.remove.
+ */
 export async function removeIfEmpty(
     client: DokployClient,
     p: {
@@ -125,14 +129,7 @@ export async function removeIfEmpty(
         readonly ownsEnvironment: boolean;
     },
 ): Promise<void> {
-    if (p.ownsEnvironment && p.environmentId) {
-        try {
-            const env = await client.environmentOne(p.environmentId);
-            if (env.serviceCount === 0) await client.environmentRemove(p.environmentId);
-        } catch (err) {
-            if (!isNotFound(err)) throw err;
-        }
-    }
+    let ours: DokployEnvironment | undefined;
     if (p.ownsProject && p.projectId) {
         let project;
         try {
@@ -143,10 +140,20 @@ export async function removeIfEmpty(
         }
         // project.remove cascades to environments: only when every one is empty and is either the
         // default or ours (another stack's empty environment is not ours to drop).
-        const envs = project.environments ?? [];
-        const removable = envs.every(
-            (e) => e.serviceCount === 0 && (isDefaultEnvironment(e) || e.environmentId === p.environmentId),
-        );
-        if (removable) await client.projectRemove(p.projectId);
+        const envs = project.environments;
+        const removable =
+            envs !== undefined &&
+            envs.every((e) => e.serviceCount === 0 && (isDefaultEnvironment(e) || e.environmentId === p.environmentId));
+        if (removable) return client.projectRemove(p.projectId);
+        ours = envs?.find((e) => e.environmentId === p.environmentId);
+        if (envs !== undefined && !ours) return; // already gone
+    }
+    if (p.ownsEnvironment && p.environmentId) {
+        try {
+            const env = ours?.serviceCount !== undefined ? ours : await client.environmentOne(p.environmentId);
+            if (env.serviceCount === 0) await client.environmentRemove(p.environmentId);
+        } catch (err) {
+            if (!isNotFound(err)) throw err;
+        }
     }
 }

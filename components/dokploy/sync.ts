@@ -215,9 +215,12 @@ export async function updateApplication(
     return { ...state, appNamePrefix: news.appName, appName: olds.appName };
 }
 
-/** Removes the domain, the application, then the project/environment this resource created if empty. 404s count as done. */
+/**
+ * Removes the application, then the project/environment this resource created if empty. 404s
+ * count as done. Its domains need no call: application.delete cascades to their rows and removes
+ * the app's Traefik file, which holds their routers (API.md §4, §5).
+ */
 export async function deleteApplication(client: DokployClient, id: string, props: Partial<AppState>): Promise<void> {
-    if (props.domainId) await client.domainDelete(props.domainId);
     await client.applicationDelete(id);
     await removeIfEmpty(client, {
         projectId: props.projectId ?? "",
