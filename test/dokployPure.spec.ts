@@ -173,6 +173,10 @@ describe("Dokploy pure modules", () => {
                 ["C", "line1\nline2"],
                 ["D", 'it\'s "q"'],
             ]);
+            // A quote plus a literal backslash-n: double quotes would turn it into a newline.
+            const literal = { E: "it's C:\\new", F: "it's `x`" };
+            expect(Object.fromEntries(parseDotenv(toDotenv(literal)))).to.deep.equal(literal);
+            expect(sameEnv(toDotenv(literal), toDotenv(literal))).to.equal(true);
             expect(sameEnv("A=1\nB=2", "# c\nB=2\n\nA='1'")).to.equal(true);
             expect(sameEnv("A=1", "A=2")).to.equal(false);
             expect(sameEnv(null, "")).to.equal(true);

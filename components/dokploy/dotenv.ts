@@ -13,8 +13,10 @@ export function isEnvKey(k: string): boolean {
 function quote(v: string): string {
     if (v === "" || /^[^\s'"`#\\]+(?: [^\s'"`#\\]+)*$/.test(v)) return v;
     if (!v.includes("'")) return `'${v}'`;
-    if (!v.includes('"')) return `"${v.replace(/\r?\n/g, "\\n")}"`;
-    return `\`${v}\``;
+    // Backticks before double quotes: dotenv expands \n and \r only inside double quotes, so a
+    // value holding a literal backslash-n would come back (and reach the container) changed.
+    if (!v.includes("`")) return `\`${v}\``;
+    return `"${v.replace(/\r?\n/g, "\\n")}"`;
 }
 
 /** A map as dotenv text, in the map's order. */
