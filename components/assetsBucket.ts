@@ -5,6 +5,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { s3BucketArn } from "./arns";
+import { knownAfter } from "./knownAfter";
 
 /** Deny every request that does not use TLS (CIS AWS Foundations 3.1.1). */
 export function tlsOnlyBucketPolicy(bucketArn: pulumi.Input<string>): aws.types.input.iam.PolicyDocument {
@@ -40,8 +42,10 @@ export function corsRules(origins: readonly string[]): aws.types.input.s3.Bucket
 }
 
 export interface AssetsBucketArgs {
-    /** The bucket name, `<app>-<env>-assets` unless configured otherwise. */
-    readonly bucketName: pulumi.Input<string>;
+    /** The bucket name, `<app>-<env>-assets` unless configured otherwise. Plain: the ARN is derived from it. */
+    readonly bucketName: string;
+    /** The provider's region; it selects the ARN's partition. */
+    readonly region: string;
     /** Exact browser origins allowed to upload (e.g. `https://dev.example.com`). */
     readonly corsOrigins: pulumi.Input<string[]>;
     /** Days a replaced or deleted object version is kept before it expires. */
@@ -61,7 +65,11 @@ export class AssetsBucket extends pulumi.ComponentResource {
 
     constructor(name: string, args: AssetsBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         super("nextstack:aws:AssetsBucket", name, {}, opts);
-        const child = { parent: this };
+        // S3 names buckets globally: the ARN follows from the name, so the policy never waits on (or
+        // trusts) a provider output. The companion resources name the bucket the same way and are
+        // ordered after it with dependsOn.
+        const bucket = args.bucketName;
+        const bucketArn = s3BucketArn(args.region, bucket);
 
         this.bucket = new aws.s3.Bucket(
             `${name}-bucket`,
@@ -72,7 +80,7 @@ export class AssetsBucket extends pulumi.ComponentResource {
             },
             { parent: this, protect: args.protect === true },
         );
-        const bucket = this.bucket.id;
+        const child = { parent: this, dependsOn: [this.bucket] };
 
         const publicAccess = new aws.s3.BucketPublicAccessBlock(
             `${name}-public-access`,
@@ -124,16 +132,16 @@ export class AssetsBucket extends pulumi.ComponentResource {
                     },
                 ],
             },
-            { parent: this, dependsOn: [versioning] },
+            { parent: this, dependsOn: [this.bucket, versioning] },
         );
         // S3 rejects a bucket policy while the public-access block is being applied; order them.
         new aws.s3.BucketPolicy(
             `${name}-tls-only`,
             {
                 bucket,
-                policy: tlsOnlyBucketPolicy(this.bucket.arn),
+                policy: tlsOnlyBucketPolicy(bucketArn),
             },
-            { parent: this, dependsOn: [publicAccess] },
+            { parent: this, dependsOn: [this.bucket, publicAccess] },
         );
         new aws.s3.BucketCorsConfiguration(
             `${name}-cors`,
@@ -144,8 +152,8 @@ export class AssetsBucket extends pulumi.ComponentResource {
             child,
         );
 
-        this.bucketName = this.bucket.bucket;
-        this.arn = this.bucket.arn;
+        this.bucketName = knownAfter(this.bucket, bucket);
+        this.arn = knownAfter(this.bucket, bucketArn);
         this.registerOutputs({ bucketName: this.bucketName, arn: this.arn });
     }
 }

@@ -7,6 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as command from "@pulumi/command";
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
+import { AwsTarget, ecrRegistryHost, ecrRepositoryArn, s3BucketArn } from "./arns";
 import { AssetsBucket } from "./assetsBucket";
 import { CiSecrets } from "./ciSecrets";
 import { ENVIRONMENT_LABELS, PROJECT, StackConfig } from "./config";
@@ -72,6 +73,12 @@ export class Environment extends pulumi.ComponentResource {
         const prod = env === "prod";
         const label = ENVIRONMENT_LABELS[env];
         const tags = { project: PROJECT, environment: env, "managed-by": "pulumi" };
+        // Every ARN a policy names follows from the validated config, never from a provider output,
+        // so a policy is complete at preview time and under any mocks (see arns.ts).
+        const target: AwsTarget = { accountId: c.aws.accountId, region: c.aws.region };
+        const repositoryName = `${c.appName}-${env}`;
+        const repositoryArn = ecrRepositoryArn(target, repositoryName);
+        const bucketArn = s3BucketArn(c.aws.region, c.bucket.name);
 
         // The one place config secrets become Pulumi secrets.
         const secret = {
@@ -104,7 +111,8 @@ export class Environment extends pulumi.ComponentResource {
         this.registry = new ImageRegistry(
             `${name}-registry`,
             {
-                repositoryName: `${c.appName}-${env}`,
+                target,
+                repositoryName,
                 untaggedExpiryDays: c.ecr.untaggedExpiryDays,
                 keepVersionImages: c.ecr.keepVersionImages,
                 forceDelete: c.ecr.forceDelete && !prod,
@@ -118,6 +126,7 @@ export class Environment extends pulumi.ComponentResource {
             `${name}-assets`,
             {
                 bucketName: c.bucket.name,
+                region: c.aws.region,
                 corsOrigins: [...c.bucket.corsOrigins],
                 forceDestroy: !prod,
                 protect: prod,
@@ -130,13 +139,13 @@ export class Environment extends pulumi.ComponentResource {
             `${name}-oidc`,
             {
                 createProvider: c.oidcProvider.create,
-                accountId: c.aws.accountId,
+                target,
                 pushRoleName: `GitHubActionsECRPush-${label.title}`,
                 previewRoleName: `GitHubActionsPulumiPreview-${label.title}`,
                 pushSubjects: [...c.oidcSubjects],
                 infraRepository: c.infraRepository.fullName,
-                repositoryArn: this.registry.arn,
-                bucketArn: this.assets.arn,
+                repositoryArn,
+                bucketArn,
                 runtimeUserName: c.runtimeUser.name,
                 tags,
             },
@@ -148,8 +157,8 @@ export class Environment extends pulumi.ComponentResource {
             {
                 userName: c.runtimeUser.name,
                 ...(c.runtimeUser.exists ? { importExistingUser: c.runtimeUser.name } : {}),
-                bucketArn: this.assets.arn,
-                repositoryArn: this.registry.arn,
+                bucketArn,
+                repositoryArn,
                 accessKeys: c.runtimeUser.accessKeys,
                 activeKey: c.runtimeUser.activeKey,
                 tags,
@@ -167,7 +176,8 @@ export class Environment extends pulumi.ComponentResource {
                 hostKey: c.ssh.hostKey,
                 profile: `${PROJECT}-${env}-ecr`,
                 region: c.aws.region,
-                registryHost: this.registry.repositoryUrl.apply((url) => url.split("/")[0]),
+                // The account's registry endpoint exists without any repository: no need to wait for one.
+                registryHost: ecrRegistryHost(target),
                 accessKeyId: this.runtime.activeAccessKeyId,
                 secretAccessKey: this.runtime.activeSecretAccessKey,
             },

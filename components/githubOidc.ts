@@ -5,9 +5,11 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { AwsTarget, GITHUB_OIDC_HOST, githubOidcProviderArn, iamArn } from "./arns";
+import { knownAfter } from "./knownAfter";
 
-export const GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com";
-const CLAIM = "token.actions.githubusercontent.com";
+export const GITHUB_OIDC_URL = `https://${GITHUB_OIDC_HOST}`;
+const CLAIM = GITHUB_OIDC_HOST;
 
 /** What pushing an image needs (AWS "image-push-iam"); GetDownloadUrlForLayer only serves --cache-from. */
 export const ECR_PUSH_ACTIONS = [
@@ -100,12 +102,12 @@ export function previewReadOnlyPolicy(scope: PreviewScope): aws.types.input.iam.
 export interface GithubOidcArgs {
     /** Create the account's GitHub OIDC provider (true), or look up the one that exists (false). A graph choice, hence plain. */
     readonly createProvider: boolean;
-    /** The AWS account ID, to name the IAM resources the preview role may read. */
-    readonly accountId: pulumi.Input<string>;
-    /** The push role's name, `GitHubActionsECRPush-<Env>`. */
-    readonly pushRoleName: pulumi.Input<string>;
-    /** The preview role's name, `GitHubActionsPulumiPreview-<Env>`. */
-    readonly previewRoleName: pulumi.Input<string>;
+    /** The account and region the provider is pinned to: they make the provider's and roles' ARNs. */
+    readonly target: AwsTarget;
+    /** The push role's name, `GitHubActionsECRPush-<Env>`. Plain: its ARN is derived from it. */
+    readonly pushRoleName: string;
+    /** The preview role's name, `GitHubActionsPulumiPreview-<Env>`. Plain: its ARN is derived from it. */
+    readonly previewRoleName: string;
     /** The exact `sub` claims allowed to assume the push role. */
     readonly pushSubjects: pulumi.Input<string[]>;
     /** This infrastructure repository (`owner/name`); only its pull requests may assume the preview role. */
@@ -115,7 +117,7 @@ export interface GithubOidcArgs {
     /** The assets bucket the preview role may read the configuration of. */
     readonly bucketArn: pulumi.Input<string>;
     /** The runtime IAM user's name, whose configuration the preview role may read. */
-    readonly runtimeUserName: pulumi.Input<string>;
+    readonly runtimeUserName: string;
     /** Tags for the roles and the provider. */
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -131,18 +133,30 @@ export class GithubOidc extends pulumi.ComponentResource {
     constructor(name: string, args: GithubOidcArgs, opts?: pulumi.ComponentResourceOptions) {
         super("nextstack:aws:GithubOidc", name, {}, opts);
 
-        // One provider per URL per account: a destroy must not break other stacks' roles, so it is retained.
-        this.providerArn = args.createProvider
-            ? new aws.iam.OpenIdConnectProvider(
-                  `${name}-provider`,
-                  {
-                      url: GITHUB_OIDC_URL,
-                      clientIdLists: ["sts.amazonaws.com"],
-                      tags: args.tags,
-                  },
-                  { parent: this, retainOnDelete: true },
-              ).arn
-            : aws.iam.getOpenIdConnectProviderOutput({ url: GITHUB_OIDC_URL }, { parent: this }).arn;
+        // The provider's ARN is fixed by account and URL, so trust policies use the derived value;
+        // the roles are still ordered after a provider created here (dependsOn).
+        const providerArn = githubOidcProviderArn(args.target);
+        const afterProvider: pulumi.CustomResourceOptions = { parent: this };
+        if (args.createProvider) {
+            // One provider per URL per account: a destroy must not break other stacks' roles, so it is retained.
+            const provider = new aws.iam.OpenIdConnectProvider(
+                `${name}-provider`,
+                {
+                    url: GITHUB_OIDC_URL,
+                    clientIdLists: ["sts.amazonaws.com"],
+                    tags: args.tags,
+                },
+                { parent: this, retainOnDelete: true },
+            );
+            afterProvider.dependsOn = [provider];
+            this.providerArn = knownAfter(provider, providerArn);
+        } else {
+            // The lookup is the existence check (it fails the run when the provider is missing);
+            // its result is not needed, the ARN follows from the account.
+            this.providerArn = aws.iam
+                .getOpenIdConnectProviderOutput({ url: GITHUB_OIDC_URL }, { parent: this })
+                .arn.apply(() => providerArn);
+        }
 
         const pushRole = new aws.iam.Role(
             `${name}-push-role`,
@@ -155,15 +169,15 @@ export class GithubOidc extends pulumi.ComponentResource {
                 maxSessionDuration: 3600,
                 tags: args.tags,
             },
-            { parent: this },
+            afterProvider,
         );
         new aws.iam.RolePolicy(
             `${name}-push-policy`,
             {
-                role: pushRole.name,
+                role: args.pushRoleName,
                 policy: ecrPushPolicy(args.repositoryArn),
             },
-            { parent: this },
+            { parent: this, dependsOn: [pushRole] },
         );
 
         const previewSubject = pulumi.interpolate`repo:${args.infraRepository}:pull_request`;
@@ -179,32 +193,32 @@ export class GithubOidc extends pulumi.ComponentResource {
                 maxSessionDuration: 3600,
                 tags: args.tags,
             },
-            { parent: this },
+            afterProvider,
         );
-        const iam = (kind: string, id: pulumi.Input<string>) =>
-            pulumi.interpolate`arn:aws:iam::${args.accountId}:${kind}/${id}`;
+        const pushRoleArn = iamArn(args.target, "role", args.pushRoleName);
+        const previewRoleArn = iamArn(args.target, "role", args.previewRoleName);
         new aws.iam.RolePolicy(
             `${name}-preview-policy`,
             {
-                role: previewRole.name,
+                role: args.previewRoleName,
                 policy: previewReadOnlyPolicy({
                     repositoryArn: args.repositoryArn,
                     bucketArn: args.bucketArn,
                     iamArns: [
-                        iam("role", args.pushRoleName),
-                        iam("role", args.previewRoleName),
-                        iam("user", args.runtimeUserName),
-                        iam("oidc-provider", GITHUB_OIDC_URL.replace(/^https:\/\//, "")),
+                        pushRoleArn,
+                        previewRoleArn,
+                        iamArn(args.target, "user", args.runtimeUserName),
+                        providerArn,
                     ],
                 }),
             },
-            { parent: this },
+            { parent: this, dependsOn: [previewRole] },
         );
 
-        this.pushRoleArn = pushRole.arn;
-        this.pushRoleName = pushRole.name;
-        this.previewRoleArn = previewRole.arn;
-        this.previewRoleName = previewRole.name;
+        this.pushRoleArn = knownAfter(pushRole, pushRoleArn);
+        this.pushRoleName = knownAfter(pushRole, args.pushRoleName);
+        this.previewRoleArn = knownAfter(previewRole, previewRoleArn);
+        this.previewRoleName = knownAfter(previewRole, args.previewRoleName);
         this.registerOutputs({
             providerArn: this.providerArn,
             pushRoleArn: this.pushRoleArn,

@@ -5,10 +5,14 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { AwsTarget, ecrRepositoryArn, ecrRepositoryUrl } from "./arns";
+import { knownAfter } from "./knownAfter";
 
 export interface ImageRegistryArgs {
-    /** The repository name, `<app>-<env>`. */
-    readonly repositoryName: pulumi.Input<string>;
+    /** The account and region the provider is pinned to: they make the repository's ARN and URL. */
+    readonly target: AwsTarget;
+    /** The repository name, `<app>-<env>`. Plain: the ARN and URL are derived from it. */
+    readonly repositoryName: string;
     /** Days after which untagged images (superseded `latest` layers, failed pushes) expire. */
     readonly untaggedExpiryDays: pulumi.Input<number>;
     /** How many `v*` images to keep; older releases expire. */
@@ -101,19 +105,21 @@ export class ImageRegistry extends pulumi.ComponentResource {
         new aws.ecr.LifecyclePolicy(
             `${name}-lifecycle`,
             {
-                repository: this.repository.name,
+                repository: args.repositoryName,
                 policy: pulumi
                     .all([args.untaggedExpiryDays, args.keepVersionImages])
                     .apply(([days, keep]): aws.types.input.ecr.LifecyclePolicyDocument =>
                         lifecyclePolicyDocument(days, keep),
                     ),
             },
-            { parent: this },
+            { parent: this, dependsOn: [this.repository] },
         );
 
-        this.repositoryUrl = this.repository.repositoryUrl;
-        this.arn = this.repository.arn;
-        this.name = this.repository.name;
+        // Derived from config, not read back from the provider: identical values, known at preview,
+        // never undefined under mocks. Consumers are still ordered after the repository.
+        this.repositoryUrl = knownAfter(this.repository, ecrRepositoryUrl(args.target, args.repositoryName));
+        this.arn = knownAfter(this.repository, ecrRepositoryArn(args.target, args.repositoryName));
+        this.name = knownAfter(this.repository, args.repositoryName);
         this.registerOutputs({ repositoryUrl: this.repositoryUrl, arn: this.arn, name: this.name });
     }
 }

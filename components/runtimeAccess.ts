@@ -15,6 +15,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { KeySlot } from "./config";
+import { knownAfter } from "./knownAfter";
 
 export const S3_OBJECT_ACTIONS = [
     "s3:GetObject",
@@ -101,22 +102,24 @@ export class RuntimeAccess extends pulumi.ComponentResource {
             },
         );
 
+        // The user's name is config: the policy and keys name it directly and wait for it with dependsOn.
+        const afterUser = { parent: this, dependsOn: [this.user] };
         new aws.iam.UserPolicy(
             `${name}-policy`,
             {
-                user: this.user.name,
+                user: args.userName,
                 policy: runtimePolicy(args.bucketArn, args.repositoryArn),
             },
-            { parent: this },
+            afterUser,
         );
 
         const keys: Partial<Record<KeySlot, aws.iam.AccessKey>> = {};
         for (const slot of args.accessKeys) {
             keys[slot] = new aws.iam.AccessKey(
                 `${name}-key-${slot}`,
-                { user: this.user.name },
+                { user: args.userName },
                 {
-                    parent: this,
+                    ...afterUser,
                     // The provider already marks it sensitive; listing it makes that independent of the provider (pulumi-aws#726).
                     additionalSecretOutputs: ["secret"],
                 },
@@ -124,7 +127,7 @@ export class RuntimeAccess extends pulumi.ComponentResource {
         }
         const active = keys[args.activeKey] as aws.iam.AccessKey;
 
-        this.userName = this.user.name;
+        this.userName = knownAfter(this.user, args.userName);
         this.userArn = this.user.arn;
         this.accessKeyIds = Object.fromEntries(Object.entries(keys).map(([slot, key]) => [slot, key.id]));
         this.activeAccessKeyId = active.id;

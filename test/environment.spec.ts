@@ -33,6 +33,7 @@ const DOMAINS = {
     prod: "nextstack-saas-starter.com",
 } as const;
 const APP = "pulumi-nodejs:dynamic/dokploy:Application";
+const OIDC_PROVIDER = "aws:iam/openIdConnectProvider:OpenIdConnectProvider";
 
 function providerUrn(run: ProgramRun, type: string): string {
     const p = run.registrations.filter((r) => r.type === type);
@@ -200,6 +201,43 @@ describe("Environment and index.ts", () => {
                 // Dokploy must not pull before the host is logged in to ECR.
                 expect(app.dependencies).to.include(
                     findResource("command:remote:Command", `${stack}-dokploy-host-ecr-login`).urn,
+                );
+            });
+
+            it("names come from config, yet each dependent resource still waits for what it names", () => {
+                const urn = (type: string, role: string) => findResource(type, `${stack}-${role}`).urn;
+                const expectAfter = (r: Registration, type: string, role: string) =>
+                    expect(r.dependencies, `${r.name} after ${role}`).to.include(urn(type, role));
+                const bucket = "aws:s3/bucket:Bucket";
+                const companions = run.registrations.filter((r) => r.type.startsWith("aws:s3/") && r.type !== bucket);
+                expect(companions).to.have.length(7);
+                for (const r of companions) expectAfter(r, bucket, "assets-bucket");
+                const role = "aws:iam/role:Role";
+                expectAfter(
+                    findResource("aws:iam/rolePolicy:RolePolicy", `${stack}-oidc-push-policy`),
+                    role,
+                    "oidc-push-role",
+                );
+                const previewPolicy = findResource("aws:iam/rolePolicy:RolePolicy", `${stack}-oidc-preview-policy`);
+                expectAfter(previewPolicy, role, "oidc-preview-role");
+                for (const name of ["oidc-push-role", "oidc-preview-role"])
+                    expectAfter(findResource(role, `${stack}-${name}`), OIDC_PROVIDER, "oidc-provider");
+                const user = "aws:iam/user:User";
+                expectAfter(
+                    findResource("aws:iam/userPolicy:UserPolicy", `${stack}-runtime-policy`),
+                    user,
+                    "runtime-user",
+                );
+                for (const k of run.registrations.filter((r) => r.type === "aws:iam/accessKey:AccessKey"))
+                    expectAfter(k, user, "runtime-user");
+                // The app pulls from the repository and writes to the bucket: both exist before it.
+                const app = findResource(APP, `${stack}-app`);
+                expectAfter(app, "aws:ecr/repository:Repository", "registry-repository");
+                expectAfter(app, bucket, "assets-bucket");
+                expectAfter(
+                    findResource("github:index/actionsSecret:ActionsSecret", `${stack}-ci-secrets-aws-oidc-role-arn`),
+                    role,
+                    "oidc-push-role",
                 );
             });
 

@@ -12,6 +12,7 @@ describe("ImageRegistry", () => {
         const registry = new ImageRegistry(
             `${env}-registry`,
             {
+                target: { accountId: "123456789012", region: "us-west-2" },
                 repositoryName: `nextstack-saas-starter-${env}`,
                 untaggedExpiryDays: 14,
                 keepVersionImages: 20,
@@ -21,12 +22,13 @@ describe("ImageRegistry", () => {
             { providers: [provider] },
         );
         const url = await resolve(registry.repositoryUrl);
+        const arn = await resolve(registry.arn);
         await settle();
-        return { registry, provider, url };
+        return { registry, provider, url, arn };
     }
 
     it("creates <app>-<env> scanned on push, AES256, immutable except `latest`", async () => {
-        const { url, provider } = await build("dev");
+        const { url, arn, provider } = await build("dev");
         const repo = findResource("aws:ecr/repository:Repository", "dev-registry-repository");
         expect(repo.inputs.name).to.equal("nextstack-saas-starter-dev");
         expect(repo.inputs.imageScanningConfiguration).to.deep.equal({ scanOnPush: true });
@@ -36,6 +38,7 @@ describe("ImageRegistry", () => {
             { filterType: "WILDCARD", filter: "latest" },
         ]);
         expect(url).to.equal("123456789012.dkr.ecr.us-west-2.amazonaws.com/nextstack-saas-starter-dev");
+        expect(arn).to.equal("arn:aws:ecr:us-west-2:123456789012:repository/nextstack-saas-starter-dev");
         expect(repo.provider).to.equal(await providerReference(provider));
         expect(repo.parent).to.match(/nextstack:aws:ImageRegistry::dev-registry$/);
     });
@@ -60,6 +63,10 @@ describe("ImageRegistry", () => {
         await build("qa");
         const policy = findResource("aws:ecr/lifecyclePolicy:LifecyclePolicy", "qa-registry-lifecycle");
         expect(policy.inputs.repository).to.equal("nextstack-saas-starter-qa");
+        // The name comes from config, so the order comes from dependsOn: the repository exists first.
+        expect(policy.dependencies).to.include(
+            findResource("aws:ecr/repository:Repository", "qa-registry-repository").urn,
+        );
         expect(policy.inputs.policy).to.deep.equal(lifecyclePolicyDocument(14, 20));
     });
 
