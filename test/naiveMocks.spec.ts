@@ -64,38 +64,45 @@ interface Case {
 const label = (c: Case) =>
     `${c.stack}, invokes ${c.call}, state ${c.state}${c.overrides ? ` ${JSON.stringify(c.overrides)}` : ""}`;
 
-function runNaive(c: Case): Promise<NaiveRunResult> {
+function requestFor(c: Case): NaiveRunRequest {
     const entries = stackEntries(c.stack, c.overrides);
     if (c.committedOnly) delete entries.prodReviewers;
     const q = (k: string) => (k.includes(":") ? k : `nextstack:${k}`);
-    const request: NaiveRunRequest = {
+    return {
         stack: c.stack,
         call: c.call,
         state: c.state,
         config: Object.fromEntries(Object.entries(entries).map(([k, v]) => [q(k), v])),
         secretKeys: secretKeysOf(entries).map(q),
     };
+}
+
+/** Runs every case in one child process (the SDK loads once); results come back in case order. */
+function runNaive(cases: readonly Case[]): Promise<NaiveRunResult[]> {
     return new Promise((resolve, reject) => {
         execFile(
             process.execPath,
             ["--import", "tsx", RUNNER],
             {
                 cwd: path.resolve(__dirname, ".."),
-                env: { ...process.env, NAIVE_RUN: JSON.stringify(request) },
+                env: { ...process.env, NAIVE_RUN: JSON.stringify(cases.map(requestFor)) },
                 timeout: RUN_TIMEOUT_MS,
-                maxBuffer: 64 * 1024 * 1024,
+                maxBuffer: 256 * 1024 * 1024,
             },
             (error, stdout, stderr) => {
                 const line = stdout.split("\n").find((l) => l.startsWith(MARKER));
                 if (!line) {
                     const why = error ? `${error.message} (signal ${error.signal ?? "none"})` : "no result line";
-                    reject(new Error(`${label(c)}: ${why}\n${stderr.slice(-4000)}`));
+                    reject(new Error(`naive runs: ${why}\n${stderr.slice(-4000)}`));
                     return;
                 }
                 try {
-                    resolve(JSON.parse(line.slice(MARKER.length)) as NaiveRunResult);
+                    const results = JSON.parse(line.slice(MARKER.length)) as NaiveRunResult[];
+                    if (results.length !== cases.length)
+                        throw new Error(`${results.length} results for ${cases.length} cases`);
+                    resolve(results);
                 } catch (e) {
-                    reject(new Error(`${label(c)}: unreadable result (${String(e)})\n${stderr.slice(-4000)}`));
+                    reject(new Error(`naive runs: unreadable result (${String(e)})\n${stderr.slice(-4000)}`));
                 }
             },
         );
@@ -130,16 +137,12 @@ const CASES: Case[] = [
     { stack: "qa", call: "echo", state: "inputs", overrides: { createOidcProvider: "false" } },
 ];
 
-describe("index.ts under naive, independent mocks (own process per run)", function () {
-    this.timeout(RUN_TIMEOUT_MS * 3);
+describe("index.ts under naive, independent mocks (in a process of their own)", function () {
+    this.timeout(RUN_TIMEOUT_MS);
     const results = new Map<Case, NaiveRunResult>();
     before(async () => {
-        // Two at a time: each run loads the whole SDK; all at once would only contend for CPU.
-        const queue = [...CASES];
-        const worker = async () => {
-            for (let c = queue.shift(); c; c = queue.shift()) results.set(c, await runNaive(c));
-        };
-        await Promise.all([worker(), worker()]);
+        const all = await runNaive(CASES);
+        CASES.forEach((c, i) => results.set(c, all[i]));
     });
 
     for (const c of CASES) {

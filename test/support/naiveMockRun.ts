@@ -1,13 +1,16 @@
 /**
- * Runs index.ts once under NAIVE mocks, the kind an outside auditor writes: every resource
+ * Runs index.ts under NAIVE mocks, the kind an outside auditor writes: every resource
  * echoes its inputs (or nothing) as state, so every output only the cloud computes (arn,
  * repositoryUrl, applicationId, …) is undefined. Its own process because setMocks is
- * process-global and test/mocks.ts owns the test process's mocks.
+ * process-global and test/mocks.ts owns the test process's mocks. The runs of one request
+ * list go one after another in this process (fresh mocks, config and index.ts each time), so
+ * the SDK is loaded once.
  *
- * Usage: node --import tsx test/support/naiveMockRun.ts  (the spec passes NAIVE_RUN as JSON)
- * Prints one line `NAIVE_RUN_RESULT <json>` on stdout, then exits 0.
+ * Usage: node --import tsx test/support/naiveMockRun.ts  (the spec passes NAIVE_RUN: a JSON list)
+ * Prints one line `NAIVE_RUN_RESULT <json list of results>` on stdout, then exits 0.
  */
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
 
 /** How the invoke mock answers: echo its inputs, return nothing, or throw. */
@@ -46,6 +49,7 @@ export const RESULT_MARKER = "NAIVE_RUN_RESULT ";
 const OUTPUT_WAIT_MS = 5000;
 
 const errors: string[] = [];
+let runs = 0;
 const describe = (e: unknown): string => (e instanceof Error ? (e.stack ?? e.message) : String(e));
 process.on("unhandledRejection", (e) => errors.push(`unhandledRejection: ${describe(e)}`));
 process.on("uncaughtException", (e) => errors.push(`uncaughtException: ${describe(e)}`));
@@ -61,8 +65,8 @@ function resolveWithin<T>(output: pulumi.Output<T>, ms: number): Promise<{ done:
     });
 }
 
-async function main(): Promise<void> {
-    const request = JSON.parse(process.env.NAIVE_RUN ?? "") as NaiveRunRequest;
+async function runOne(request: NaiveRunRequest): Promise<NaiveRunResult> {
+    errors.length = 0;
     const registrations: NaiveRegistration[] = [];
     const invokes: string[] = [];
     await pulumi.runtime.setMocks(
@@ -90,7 +94,14 @@ async function main(): Promise<void> {
     const pending: string[] = [];
     const secretOutputs: string[] = [];
     try {
-        const program = (await import(path.resolve(__dirname, "..", "..", "index.ts"))) as Record<string, unknown>;
+        // A fresh module each run: the query string defeats the ESM cache, the delete the CJS one.
+        const file = path.resolve(__dirname, "..", "..", "index.ts");
+        delete require.cache[file];
+        const loaded = (await import(`${pathToFileURL(file).href}?run=${++runs}`)) as Record<string, unknown>;
+        const program =
+            "default" in loaded && typeof loaded.default === "object" && loaded.default !== null
+                ? (loaded.default as Record<string, unknown>)
+                : loaded;
         const exported = Object.entries(program).filter(
             ([key, value]) => key !== "__esModule" && key !== "default" && typeof value !== "function",
         );
@@ -117,7 +128,7 @@ async function main(): Promise<void> {
     }
     // Let rejections raised by the last registrations reach the handlers above.
     await new Promise((r) => setTimeout(r, 100));
-    const result: NaiveRunResult = {
+    return {
         registrations,
         invokes,
         outputs,
@@ -125,8 +136,14 @@ async function main(): Promise<void> {
         secretOutputs: secretOutputs.sort(),
         errors: [...new Set(errors)],
     };
+}
+
+async function main(): Promise<void> {
+    const requests = JSON.parse(process.env.NAIVE_RUN ?? "") as NaiveRunRequest[];
+    const results: NaiveRunResult[] = [];
+    for (const request of requests) results.push(await runOne(request));
     // Exit only once the pipe has taken the whole line: a large write to a pipe completes asynchronously.
-    await new Promise<void>((r) => process.stdout.write(`${RESULT_MARKER}${JSON.stringify(result)}\n`, () => r()));
+    await new Promise<void>((r) => process.stdout.write(`${RESULT_MARKER}${JSON.stringify(results)}\n`, () => r()));
 }
 
 main().then(
