@@ -23,7 +23,7 @@ const MINIMUM: Record<string, [number, string]> = {
     "env-only update": [3, "saveEnvironment, redeploy, ≥1 deployment.all"],
     "image update": [3, "saveDockerProvider, redeploy, ≥1 deployment.all"],
     "domain update": [1, "domain.update"],
-    delete: [1, "application.delete (+ cleanup of the project/environment it created)"],
+    delete: [1, "application.delete (domains cascade); removing a project it created adds project.one, project.remove"],
 };
 
 const DEPLOY_MS = 1500;
