@@ -1,8 +1,9 @@
 // The OpenAPI document a real server serves at settings.getOpenApiDocument decides which
-// procedures exist, their method, and their request schemas. We read the full document from
-// /work/shared/dokploy (or $DOKPLOY_OPENAPI_DIR) when present; otherwise the vendored extract in
-// ./openapi/<version>.json, which keeps only paths.*.{requestBody,parameters} of the same file
-// (so CI machines without /work/shared behave identically). Parsed once per version.
+// procedures exist, their method, and their request schemas. The server reads the vendored
+// extract ./openapi/<version>.json, which keeps only paths.*.{get,post}.{requestBody,parameters}
+// of the documents in shared/dokploy/ (test/dokployOpenapi.spec.ts checks they still match), so
+// every machine behaves the same. $DOKPLOY_OPENAPI_DIR points at full documents instead.
+// Parsed once per version.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { DokployVersion } from "./types";
@@ -28,11 +29,12 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function documentPath(version: DokployVersion): string {
-    const dirs = [process.env.DOKPLOY_OPENAPI_DIR, "/work/shared/dokploy"].filter((d): d is string => !!d);
-    for (const dir of dirs) {
-        const file = join(dir, `openapi-${version}.json`);
-        if (existsSync(file)) return file;
-    }
+    const dir = process.env.DOKPLOY_OPENAPI_DIR;
+    const full = dir ? join(dir, `openapi-${version}.json`) : undefined;
+    return full && existsSync(full) ? full : vendoredDocumentPath(version);
+}
+
+export function vendoredDocumentPath(version: DokployVersion): string {
     return join(__dirname, "openapi", `${version}.json`);
 }
 
