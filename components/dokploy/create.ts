@@ -16,7 +16,7 @@
  */
 import { DokployClient } from "./client";
 import { cleanUpAfterFailure, resolvePlacement } from "./containers";
-import { deployAndWait } from "./deploy";
+import { deployAndWait, deploymentReached } from "./deploy";
 import { deployOptions, ProviderTuning } from "./context";
 import { partialStateError } from "./partial";
 import { AppState, domainUrl } from "./plan";
@@ -101,13 +101,7 @@ export async function createApplication(
                 const row = await deployAndWait(client, app, "deploy", opts, new Set<string>());
                 state = { ...state, lastDeploymentId: row.deploymentId, lastDeploymentStatus: row.status };
             } catch (err) {
-                const e = err as { deploymentId?: string; deploymentStatus?: string };
-                if (e.deploymentId)
-                    state = {
-                        ...state,
-                        lastDeploymentId: e.deploymentId,
-                        lastDeploymentStatus: e.deploymentStatus ?? "error",
-                    };
+                state = { ...state, ...deploymentReached(err) };
                 throw err;
             }
         }

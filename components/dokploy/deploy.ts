@@ -144,3 +144,13 @@ export async function waitForDeployment(
         delay = Math.min(opts.pollMaxMs, Math.ceil(delay * 1.5));
     }
 }
+
+/** The deployment a failed deploy-and-wait got as far as, as state fields; undefined if none started. */
+export function deploymentReached(
+    err: unknown,
+): { lastDeploymentId: string; lastDeploymentStatus: string } | undefined {
+    const e = err as { deploymentId?: string; deploymentStatus?: string };
+    return e.deploymentId
+        ? { lastDeploymentId: e.deploymentId, lastDeploymentStatus: e.deploymentStatus ?? "error" }
+        : undefined;
+}

@@ -8,7 +8,7 @@
  */
 import { DokployClient } from "./client";
 import { removeIfEmpty } from "./containers";
-import { deployAndWait, isTerminal, waitForDeployment } from "./deploy";
+import { deployAndWait, deploymentReached, isTerminal, waitForDeployment } from "./deploy";
 import { deployOptions, ProviderTuning } from "./context";
 import { DokployDeploymentError, DokployNotFoundError, DokployServerError, isNotFound } from "./errors";
 import { partialStateError } from "./partial";
@@ -187,14 +187,9 @@ export async function updateApplication(
                 );
                 state = { ...state, lastDeploymentId: row.deploymentId, lastDeploymentStatus: row.status };
             } catch (err) {
-                const e = err as { deploymentId?: string; deploymentStatus?: string };
-                if (e.deploymentId)
-                    state = {
-                        ...state,
-                        lastDeploymentId: e.deploymentId,
-                        lastDeploymentStatus: e.deploymentStatus ?? "error",
-                    };
-                progressed = progressed || e.deploymentId !== undefined;
+                const reached = deploymentReached(err);
+                state = { ...state, ...reached };
+                progressed = progressed || reached !== undefined;
                 throw err;
             }
         }
