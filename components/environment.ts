@@ -147,6 +147,7 @@ export class Environment extends pulumi.ComponentResource {
                 repositoryArn,
                 bucketArn,
                 runtimeUserName: c.runtimeUser.name,
+                stateBucketArn: c.stateBucket ? s3BucketArn(c.aws.region, c.stateBucket) : undefined,
                 tags,
             },
             onAws,

@@ -85,6 +85,27 @@ export interface PreviewScope {
     readonly bucketArn: pulumi.Input<string>;
     /** The IAM roles, user and OIDC provider of this environment. */
     readonly iamArns: readonly pulumi.Input<string>[];
+    /** A self-managed Pulumi backend's bucket: previews read the stack's state under `.pulumi/`. */
+    readonly stateBucketArn?: pulumi.Input<string>;
+}
+
+/** Read-only access to a self-managed backend's state; previews take no lock and write nothing. */
+function stateReadStatements(bucketArn: pulumi.Input<string>): aws.types.input.iam.PolicyStatement[] {
+    return [
+        {
+            Sid: "ListPulumiState",
+            Effect: "Allow",
+            Action: "s3:ListBucket",
+            Resource: bucketArn,
+            Condition: { StringLike: { "s3:prefix": [".pulumi", ".pulumi/*"] } },
+        },
+        {
+            Sid: "ReadPulumiState",
+            Effect: "Allow",
+            Action: "s3:GetObject",
+            Resource: pulumi.interpolate`${bucketArn}/.pulumi/*`,
+        },
+    ];
 }
 
 /** Read-only access to exactly this environment's resources, for PR previews. */
@@ -95,6 +116,7 @@ export function previewReadOnlyPolicy(scope: PreviewScope): aws.types.input.iam.
             { Sid: "ReadRegistry", Effect: "Allow", Action: [...PREVIEW_ECR_ACTIONS], Resource: scope.repositoryArn },
             { Sid: "ReadIam", Effect: "Allow", Action: [...PREVIEW_IAM_ACTIONS], Resource: [...scope.iamArns] },
             { Sid: "ReadBucket", Effect: "Allow", Action: [...PREVIEW_S3_ACTIONS], Resource: scope.bucketArn },
+            ...(scope.stateBucketArn ? stateReadStatements(scope.stateBucketArn) : []),
         ],
     };
 }
@@ -118,6 +140,8 @@ export interface GithubOidcArgs {
     readonly bucketArn: pulumi.Input<string>;
     /** The runtime IAM user's name, whose configuration the preview role may read. */
     readonly runtimeUserName: string;
+    /** A self-managed Pulumi backend's bucket ARN, whose `.pulumi/` state the preview role may read. */
+    readonly stateBucketArn?: pulumi.Input<string>;
     /** Tags for the roles and the provider. */
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -204,6 +228,7 @@ export class GithubOidc extends pulumi.ComponentResource {
                 policy: previewReadOnlyPolicy({
                     repositoryArn: args.repositoryArn,
                     bucketArn: args.bucketArn,
+                    stateBucketArn: args.stateBucketArn,
                     iamArns: [
                         pushRoleArn,
                         previewRoleArn,

@@ -124,6 +124,7 @@ const BROKEN: {
         overrides: { prodReviewers: JSON.stringify(["a", "b", "c", "d", "e", "f", "g"]) },
     },
     { what: "an invalid bucket name", stack: "dev", key: "bucketName", overrides: { bucketName: "Bad_Bucket" } },
+    { what: "an invalid state bucket name", stack: "qa", key: "stateBucket", overrides: { stateBucket: "s3://state" } },
     { what: "a health path without a slash", stack: "dev", key: "healthPath", overrides: { healthPath: "api/health" } },
     { what: "a mistyped key", stack: "dev", key: "acountId", overrides: { acountId: "123456789012" } },
 ];

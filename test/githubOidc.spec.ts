@@ -196,6 +196,25 @@ describe("GithubOidc", () => {
         });
     });
 
+    it("with a self-managed backend (stateBucket), the preview role may read that bucket's .pulumi/ state and nothing else of it", async () => {
+        await runStack("qa", { stateBucket: "nextstack-pulumi-state" });
+        const doc = policyOf(findResource(ROLE_POLICY, "qa-oidc-preview-policy"));
+        const state = doc.Statement.filter((s) => list(s.Resource).some((r) => r.includes("nextstack-pulumi-state")));
+        expect(state.map((s) => [list(s.Action), list(s.Resource)])).to.deep.equal([
+            [["s3:ListBucket"], ["arn:aws:s3:::nextstack-pulumi-state"]],
+            [["s3:GetObject"], ["arn:aws:s3:::nextstack-pulumi-state/.pulumi/*"]],
+        ]);
+        expect(state[0].Condition).to.deep.equal({ StringLike: { "s3:prefix": [".pulumi", ".pulumi/*"] } });
+        expect(doc.Statement.flatMap((s) => list(s.Action)).filter((a) => !isReadOnly(a))).to.deep.equal([]);
+    });
+
+    it("without stateBucket, the preview role has no access to any other bucket", async () => {
+        await runStack("qa");
+        const doc = policyOf(findResource(ROLE_POLICY, "qa-oidc-preview-policy"));
+        const buckets = doc.Statement.flatMap((s) => list(s.Resource)).filter((r) => r.startsWith("arn:aws:s3:::"));
+        expect([...new Set(buckets)]).to.deep.equal(["arn:aws:s3:::nextstack-saas-starter-qa-assets"]);
+    });
+
     it("configured oidcSubjects (e.g. immutable owner@id/repo@id forms) are trusted exactly, in order", async () => {
         const subjects = [
             "repo:your-username@123/nextstack-saas-starter@456:environment:dev",

@@ -90,6 +90,12 @@ export const KEY_SPECS: readonly KeySpec[] = [
         "create the account's GitHub OIDC provider (false: look up the existing one)",
         "false",
     ),
+    spec(
+        "stateBucket",
+        "oidc",
+        "the S3 bucket of a self-managed Pulumi backend (s3://<bucket>); PR previews may read its .pulumi/ prefix",
+        "<state-bucket>",
+    ),
     spec("domain", "dokployApp", "the app's public host name", (e) => `${e}.<your-domain>`, { required: true }),
     spec("port", "dokployApp", "the port the app listens on", "3000"),
     spec("healthPath", "dokployApp", "the app's health endpoint", "/api/health"),

@@ -85,6 +85,8 @@ export interface StackConfig {
         readonly activeKey: KeySlot;
     };
     readonly oidcProvider: { readonly create: boolean };
+    /** The S3 bucket of a self-managed Pulumi backend (`s3://<bucket>`), which the PR-preview role may read. */
+    readonly stateBucket?: string;
     readonly dokploy: {
         readonly url: string;
         readonly apiToken: Secret;

@@ -203,6 +203,7 @@ export function validateStackConfig(raw: RawStackConfig): ConfigResult {
     const port = r.int("port", 3000, 1, 65535);
     const tag = r.text("imageTag", "latest", rules.imageTag);
     const image = r.has("image") ? r.text("image", "", rules.imageReference) : undefined;
+    const stateBucket = r.has("stateBucket") ? r.text("stateBucket", "", rules.bucketName) : undefined;
     const forceDelete = r.bool("ecrForceDelete", !prod);
     if (prod && forceDelete)
         r.invalid("ecrForceDelete", "must be false in prod: a destroy would delete every released image");
@@ -255,6 +256,7 @@ export function validateStackConfig(raw: RawStackConfig): ConfigResult {
             activeKey: activeKey as KeySlot,
         },
         oidcProvider: { create: r.bool("createOidcProvider", true) },
+        ...(stateBucket ? { stateBucket } : {}),
         dokploy: {
             url: r.text("dokployUrl", "", rules.dokployUrl).replace(/\/+$/, ""),
             apiToken: r.secret("dokployApiToken"),
