@@ -5,6 +5,7 @@
  * `done`/`error`/`cancelled`, within one overall deadline (API.md §6).
  */
 import { DokployClient } from "./client";
+import { sleep } from "./http";
 import { DokployDeployment } from "./types";
 import { DokployDeploymentError, DokployError } from "./errors";
 
@@ -21,10 +22,6 @@ export interface DeployWaitOptions {
 /** A module-level Set would not survive serializeFunction (it becomes a plain object). */
 export function isTerminal(status: string | null | undefined): boolean {
     return status === "done" || status === "error" || status === "cancelled";
-}
-
-function sleep(ms: number): Promise<void> {
-    return new Promise((r) => setTimeout(r, ms));
 }
 
 /** Polls until a row not in `known` appears and is terminal, or `until` passes. */

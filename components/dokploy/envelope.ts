@@ -15,16 +15,13 @@ import {
     DokployUnauthorizedError,
     DokployValidationError,
 } from "./errors";
+import { isRecord } from "./types";
 
 /** The parts of an error body the client reads; everything else is ignored. */
 export interface ErrorEnvelope {
     readonly message?: string;
     readonly code?: string;
     readonly issues: readonly DokployIssue[];
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 /** zod 3 and zod 4 issues both have `path` (array) and `message`; nothing else is relied on. */

@@ -58,7 +58,7 @@ function buildUrl(baseUrl: string, procedure: string, query?: Record<string, unk
     return url.toString();
 }
 
-function sleep(ms: number): Promise<void> {
+export function sleep(ms: number): Promise<void> {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
