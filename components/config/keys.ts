@@ -3,7 +3,7 @@
  * whether it is secret, and an example for the fix command in error messages.
  * Readiness tables and README docs are driven by this one list.
  */
-import { EnvironmentName } from "./schema";
+import { EnvironmentName, isEnvironmentName } from "./schema";
 
 /** The parts of an environment, as the guide's status tables name them. */
 export const AREAS = [
@@ -202,7 +202,7 @@ export function keySpec(key: string): KeySpec | undefined {
 /** The command that sets a key, exactly as a user would type it. */
 export function fixCommand(key: string, stack: string, value?: string): string {
     const s = keySpec(key);
-    const env = (["dev", "qa", "prod"] as const).find((e) => e === stack) ?? "dev";
+    const env = isEnvironmentName(stack) ? stack : "dev";
     const shown = value ?? s?.example(env) ?? "<value>";
     return `pulumi config set${s?.secret ? " --secret" : ""} ${key} ${shown} -s ${stack}`;
 }
