@@ -126,6 +126,24 @@ const BROKEN: {
     { what: "an invalid bucket name", stack: "dev", key: "bucketName", overrides: { bucketName: "Bad_Bucket" } },
     { what: "an invalid state bucket name", stack: "qa", key: "stateBucket", overrides: { stateBucket: "s3://state" } },
     { what: "a health path without a slash", stack: "dev", key: "healthPath", overrides: { healthPath: "api/health" } },
+    {
+        what: "an AWS profile with a space",
+        stack: "qa",
+        key: "aws:profile",
+        overrides: { "aws:profile": "jesusidev QA" },
+    },
+    {
+        what: "a role to assume in another account",
+        stack: "prod",
+        key: "assumeRoleArn",
+        overrides: { assumeRoleArn: "arn:aws:iam::111111111111:role/deployer" },
+    },
+    {
+        what: "a role ARN that is a user ARN",
+        stack: "dev",
+        key: "assumeRoleArn",
+        overrides: { assumeRoleArn: "arn:aws:iam::123456789012:user/deployer" },
+    },
     { what: "a mistyped key", stack: "dev", key: "acountId", overrides: { acountId: "123456789012" } },
 ];
 
@@ -150,6 +168,24 @@ describe("stack config", () => {
         it("a mistyped key suggests the right one", () => {
             const p = problemsOf("dev", { acountId: "1" }).find((x) => x.key === "acountId");
             expect(p?.message).to.include("did you mean accountId?");
+        });
+        it("a profile and a role of the stack's own account reach StackConfig.aws", () => {
+            const entries = stackEntries("qa", {
+                "aws:profile": "jesusidev-QA",
+                assumeRoleArn: "arn:aws:iam::222222222222:role/nextstack-deployer",
+            });
+            const r = validateStackConfig(fromEntries("qa", entries, secretKeysOf(entries)));
+            expect(r.ok && r.config.aws).to.deep.equal({
+                accountId: "222222222222",
+                region: "us-west-2",
+                profile: "jesusidev-QA",
+                assumeRoleArn: "arn:aws:iam::222222222222:role/nextstack-deployer",
+            });
+        });
+        it("without a profile or role, StackConfig.aws has neither", () => {
+            const entries = stackEntries("dev");
+            const r = validateStackConfig(fromEntries("dev", entries, secretKeysOf(entries)));
+            expect(r.ok && r.config.aws).to.deep.equal({ accountId: "123456789012", region: "us-west-2" });
         });
         it("a stack outside dev/qa/prod is refused", () => {
             const r = validateStackConfig(fromEntries("staging", stackEntries("dev")));

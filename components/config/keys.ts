@@ -61,6 +61,18 @@ export const KEY_SPECS: readonly KeySpec[] = [
         required: true,
     }),
     spec("aws:region", "stack", "the AWS region", "us-west-2", { required: true }),
+    spec(
+        "aws:profile",
+        "stack",
+        "the AWS CLI profile this stack's account is reached through (unset: the ambient credentials)",
+        (e) => `jesusidev-${e.toUpperCase()}`,
+    ),
+    spec(
+        "assumeRoleArn",
+        "stack",
+        "an IAM role in this stack's account to assume after the profile's credentials (optional)",
+        "arn:aws:iam::<account id>:role/<role name>",
+    ),
     spec("appName", "stack", "the app's name, used in ECR, S3 and IAM names", "nextstack-saas-starter", {
         required: true,
     }),

@@ -14,6 +14,22 @@ export const region: Check = (v) =>
         ? undefined
         : "is not an AWS region name such as us-west-2";
 
+/** AWS CLI profile names: letters, digits and the punctuation `aws configure` accepts, no whitespace. */
+export const awsProfile: Check = (v) =>
+    /^[A-Za-z0-9_.@+=,:\/-]{1,64}$/.test(v) ? undefined : "is not an AWS CLI profile name (see ~/.aws/config)";
+
+/** A role of this stack's own account: assuming into another account would bypass allowedAccountIds. */
+export function roleArnIn(account: string): Check {
+    return (v) => {
+        const m = /^arn:aws(?:-cn|-us-gov)?:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/.exec(v);
+        if (!m) return "must be an IAM role ARN such as arn:aws:iam::<account id>:role/<name>";
+        // With an invalid accountId that key's own problem is the root cause; no second report here.
+        return m[1] === account || !/^\d{12}$/.test(account)
+            ? undefined
+            : `is a role in account ${m[1]}, not this stack's account ${account}`;
+    };
+}
+
 export const githubRepository: Check = (v) =>
     /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/.test(v) && !/\/\.\.?$/.test(v)
         ? undefined

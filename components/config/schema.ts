@@ -58,7 +58,14 @@ export interface GithubRepository {
 export interface StackConfig {
     readonly stack: string;
     readonly environment: EnvironmentName;
-    readonly aws: { readonly accountId: string; readonly region: string };
+    readonly aws: {
+        readonly accountId: string;
+        readonly region: string;
+        /** The AWS CLI profile (`aws:profile`) through which this stack's account is reached. */
+        readonly profile?: string;
+        /** A role in this stack's account to assume with the profile's credentials. */
+        readonly assumeRoleArn?: string;
+    };
     readonly appName: string;
     readonly appRepository: GithubRepository;
     readonly infraRepository: GithubRepository;

@@ -178,6 +178,14 @@ function defaultSubjects(repo: string, env: EnvironmentName): string[] {
     return env === "prod" ? [byEnvironment] : [`repo:${repo}:ref:refs/heads/main`, byEnvironment];
 }
 
+function awsAccess(r: Reader): StackConfig["aws"] {
+    const accountId = r.text("accountId", "", rules.accountId);
+    const region = r.text("aws:region", "", rules.region);
+    const profile = r.has("aws:profile") ? r.text("aws:profile", "", rules.awsProfile) : undefined;
+    const role = r.has("assumeRoleArn") ? r.text("assumeRoleArn", "", rules.roleArnIn(accountId)) : undefined;
+    return { accountId, region, ...(profile ? { profile } : {}), ...(role ? { assumeRoleArn: role } : {}) };
+}
+
 export function validateStackConfig(raw: RawStackConfig): ConfigResult {
     const r = new Reader(raw);
     if (!isEnvironmentName(raw.stack)) {
@@ -225,7 +233,7 @@ export function validateStackConfig(raw: RawStackConfig): ConfigResult {
     const config: StackConfig = {
         stack: raw.stack,
         environment: env,
-        aws: { accountId: r.text("accountId", "", rules.accountId), region: r.text("aws:region", "", rules.region) },
+        aws: awsAccess(r),
         appName,
         appRepository: repository(appRepo),
         infraRepository: repository(r.text("infraRepository", "owner/infra", rules.githubRepository)),
