@@ -93,6 +93,12 @@ export class Environment extends pulumi.ComponentResource {
             `${name}-aws`,
             {
                 region: c.aws.region as aws.Region,
+                // Each stack reaches its own account: its profile, then optionally its role there.
+                // allowedAccountIds stays the guard against credentials that reach another account.
+                ...(c.aws.profile ? { profile: c.aws.profile } : {}),
+                ...(c.aws.assumeRoleArn
+                    ? { assumeRoles: [{ roleArn: c.aws.assumeRoleArn, sessionName: `${PROJECT}-${env}` }] }
+                    : {}),
                 allowedAccountIds: [c.aws.accountId],
             },
             { parent: this },
