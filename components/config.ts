@@ -6,3 +6,5 @@ export * from "./config/schema";
 export * from "./config/keys";
 export * from "./config/rawConfig";
 export * from "./config/validate";
+export * from "./config/appEnv";
+export { AWS_REGIONS } from "./config/regions";

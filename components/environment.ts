@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AwsTarget, ecrRegistryHost, ecrRepositoryArn, s3BucketArn } from "./arns";
 import { AssetsBucket } from "./assetsBucket";
 import { CiSecrets } from "./ciSecrets";
-import { ENVIRONMENT_LABELS, PROJECT, StackConfig } from "./config";
+import { ENVIRONMENT_LABELS, PROJECT, StackConfig, StackOwnedVariable } from "./config";
 import { DokployApplication } from "./dokploy/application";
 import { DokployHost } from "./dokployHost";
 import { GithubOidc } from "./githubOidc";
@@ -33,8 +33,8 @@ export function appEnvironment(
         clerkSecretKey: string;
     },
 ): Record<string, string> {
-    return {
-        ...c.appEnv,
+    // Typed against the one list validation also reads, so the two cannot drift apart.
+    const owned = {
         NODE_ENV: "production",
         PORT: String(c.port),
         DATABASE_URL: values.databaseUrl,
@@ -44,7 +44,8 @@ export function appEnvironment(
         S3_BUCKET_NAME: values.bucketName,
         AWS_ACCESS_KEY_ID: values.accessKeyId,
         AWS_SECRET_ACCESS_KEY: values.secretAccessKey,
-    };
+    } satisfies Record<StackOwnedVariable, string>;
+    return { ...c.appEnv, ...owned };
 }
 
 export class Environment extends pulumi.ComponentResource {

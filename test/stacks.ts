@@ -9,7 +9,7 @@ import { fromEntries, fromStackYaml, KEY_SPECS, StackConfig, validateStackConfig
 
 /** Secret values that must never appear in plain text anywhere. */
 export const SENTINEL = {
-    clerkSecretKey: "sk_test_SENTINEL-clerk-secret-91c3",
+    clerkSecretKey: "sk_live_SENTINEL-clerk-secret-91c3",
     dokployApiToken: "SENTINEL-dokploy-token-5e2b",
     databaseUrl: "postgresql://app:SENTINEL-db-password-7d40@db.internal:5432/app",
     sshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nSENTINEL-ssh-key-c0ffee\n-----END OPENSSH PRIVATE KEY-----",

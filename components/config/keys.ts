@@ -39,6 +39,8 @@ export interface KeySpec {
     readonly description: string;
     /** A value to show in the fix command; `<...>` marks what the user must fill in. */
     readonly example: (env: EnvironmentName) => string;
+    /** A multi-line value (a PEM key), whose format ends in a newline. */
+    readonly multiline: boolean;
 }
 
 const spec = (
@@ -46,13 +48,14 @@ const spec = (
     area: Area,
     description: string,
     example: string | ((env: EnvironmentName) => string),
-    options: { secret?: boolean; required?: boolean } = {},
+    options: { secret?: boolean; required?: boolean; multiline?: boolean } = {},
 ): KeySpec => ({
     key,
     area,
     description,
     secret: options.secret ?? false,
     required: options.required ?? false,
+    multiline: options.multiline ?? false,
     example: typeof example === "string" ? () => example : example,
 });
 
@@ -105,13 +108,19 @@ export const KEY_SPECS: readonly KeySpec[] = [
     spec(
         "stateBucket",
         "oidc",
-        "the S3 bucket of a self-managed Pulumi backend (s3://<bucket>); PR previews may read its .pulumi/ prefix",
+        "the bucket name of a self-managed Pulumi backend, without s3:// (for s3://my-state write my-state); PR previews may read its .pulumi/ prefix",
         "<state-bucket>",
     ),
     spec("domain", "dokployApp", "the app's public host name", (e) => `${e}.<your-domain>`, { required: true }),
     spec("port", "dokployApp", "the port the app listens on", "3000"),
     spec("healthPath", "dokployApp", "the app's health endpoint", "/api/health"),
     spec("imageTag", "dokployApp", "the image tag to deploy", "v1.0.0"),
+    spec(
+        "imageDigest",
+        "dokployApp",
+        "the digest of the image imageTag named when npm run promote checked it; deployed instead of the tag (set by promotion)",
+        "sha256:<64 hex digits>",
+    ),
     spec(
         "image",
         "dokployApp",
@@ -166,6 +175,7 @@ export const KEY_SPECS: readonly KeySpec[] = [
     spec("sshPrivateKey", "dokployHost", "the SSH private key for the Dokploy server", '"$(cat ~/.ssh/dokploy)"', {
         required: true,
         secret: true,
+        multiline: true,
     }),
     spec(
         "sshHostKey",
@@ -187,6 +197,12 @@ export const KEY_SPECS: readonly KeySpec[] = [
         "the Clerk secret key",
         (e) => (e === "prod" ? "sk_live_<...>" : "sk_test_<...>"),
         { required: true, secret: true },
+    ),
+    spec(
+        "allowClerkTestKeysInProd",
+        "ciSecrets",
+        "let prod run on Clerk development keys (pk_test_/sk_test_); only for a prod that is not live yet",
+        "true",
     ),
     spec("databaseUrl", "dokployApp", "the app's database URL", "postgresql://<user>:<password>@<host>:5432/<db>", {
         required: true,

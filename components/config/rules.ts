@@ -7,13 +7,6 @@ type Check = (value: string) => string | undefined;
 
 export const accountId: Check = (v) => (/^\d{12}$/.test(v) ? undefined : "must be exactly 12 digits");
 
-export const region: Check = (v) =>
-    /^(us|eu|ap|sa|ca|me|af|il|mx|cn)(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-\d{1,2}$/.test(
-        v,
-    )
-        ? undefined
-        : "is not an AWS region name such as us-west-2";
-
 /** AWS CLI profile names: letters, digits and the punctuation `aws configure` accepts, no whitespace. */
 export const awsProfile: Check = (v) =>
     /^[A-Za-z0-9_.@+=,:\/-]{1,64}$/.test(v) ? undefined : "is not an AWS CLI profile name (see ~/.aws/config)";
@@ -74,6 +67,10 @@ export const imageTag: Check = (v) => {
     if (/\s/.test(v)) return 'contains whitespace (Docker answers "invalid reference format")';
     return /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(v) ? undefined : "is not a valid Docker tag";
 };
+
+/** An image manifest digest as ECR reports it. */
+export const imageDigest: Check = (v) =>
+    /^sha256:[a-f0-9]{64}$/.test(v) ? undefined : "is not an image digest (sha256: and 64 lower-case hex digits)";
 
 const NAME_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
 const DOMAIN = "(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\\d+)?";

@@ -75,6 +75,8 @@ export interface StackConfig {
     readonly port: number;
     readonly healthPath: string;
     readonly imageTag: string;
+    /** The digest promotion resolved imageTag to; deployed as `<repository URL>@<digest>` instead of the tag. */
+    readonly imageDigest?: string;
     /** Full image reference override (e.g. a digest); by default `<repository URL>:<imageTag>`. */
     readonly image?: string;
     readonly replicas: number;
@@ -92,7 +94,7 @@ export interface StackConfig {
         readonly activeKey: KeySlot;
     };
     readonly oidcProvider: { readonly create: boolean };
-    /** The S3 bucket of a self-managed Pulumi backend (`s3://<bucket>`), which the PR-preview role may read. */
+    /** The bucket name (no `s3://`) of a self-managed Pulumi backend, which the PR-preview role may read. */
     readonly stateBucket?: string;
     readonly dokploy: {
         readonly url: string;

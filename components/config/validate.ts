@@ -2,170 +2,20 @@
  * Validates one stack's raw config: every problem at once, each naming the stack, the key,
  * what is wrong and the command that fixes it. Pure: no Pulumi, no I/O.
  */
-import { fixCommand, KEY_SPECS, keySpec } from "./keys";
-import { RawStackConfig, RawValue } from "./rawConfig";
+import { appEnvProblems } from "./appEnv";
+import { fixCommand, KEY_SPECS } from "./keys";
+import { ConfigProblem } from "./problems";
+import { RawStackConfig } from "./rawConfig";
+import { Reader, shellWord } from "./reader";
+import { region } from "./regions";
 import * as rules from "./rules";
 import { EnvironmentName, isEnvironmentName, KEY_SLOTS, KeySlot, Secret, StackConfig } from "./schema";
-import { closest } from "./suggest";
 
-export type ProblemKind = "missing" | "invalid" | "plaintext-secret" | "unknown-key";
-
-export interface ConfigProblem {
-    readonly stack: string;
-    readonly key: string;
-    readonly kind: ProblemKind;
-    /** What is wrong, in one sentence. */
-    readonly message: string;
-    /** The command that fixes it. */
-    readonly fix: string;
-}
+export { ConfigError, ConfigProblem, formatProblems, ProblemKind } from "./problems";
 
 export type ConfigResult =
     | { readonly ok: true; readonly config: StackConfig; readonly problems: readonly [] }
     | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
-
-/** Thrown by the program when config is invalid, before any resource is registered. */
-export class ConfigError extends Error {
-    constructor(readonly problems: readonly ConfigProblem[]) {
-        super(formatProblems(problems));
-        this.name = "ConfigError";
-    }
-}
-
-export function formatProblems(problems: readonly ConfigProblem[]): string {
-    const stack = problems[0]?.stack ?? "?";
-    const lines = problems.map((p) => `  - ${p.key}: ${p.message}\n    fix: ${p.fix}`);
-    return `Stack "${stack}" has ${problems.length} config problem(s); nothing was created:\n${lines.join("\n")}`;
-}
-
-/** Reads typed values, recording a problem for each that is missing or invalid. */
-class Reader {
-    readonly problems: ConfigProblem[] = [];
-    constructor(private readonly raw: RawStackConfig) {}
-
-    private problem(key: string, kind: ProblemKind, message: string, fix?: string): void {
-        this.problems.push({ stack: this.raw.stack, key, kind, message, fix: fix ?? fixCommand(key, this.raw.stack) });
-    }
-
-    invalid(key: string, message: string): void {
-        this.problem(key, "invalid", message);
-    }
-
-    private entry(key: string): RawValue | undefined {
-        const value = this.raw.values.get(key);
-        const spec = keySpec(key);
-        if (value === undefined || value.value.trim() === "") {
-            if (spec?.required) this.problem(key, "missing", `is not set: ${spec.description}`);
-            return undefined;
-        }
-        if (spec?.secret && !value.secret) {
-            const s = this.raw.stack;
-            this.problem(
-                key,
-                "plaintext-secret",
-                "is stored in plain text in the stack file; it must be a secret",
-                `pulumi config rm ${key} -s ${s} && ${fixCommand(key, s)}`,
-            );
-            return undefined;
-        }
-        return value;
-    }
-
-    /** A text value, checked unless only its ciphertext is known. */
-    text(key: string, fallback: string, check?: (v: string) => string | undefined): string {
-        const e = this.entry(key);
-        if (!e) return fallback;
-        if (!e.encrypted && check) {
-            const wrong = check(e.value.trim());
-            if (wrong) this.invalid(key, wrong);
-        }
-        return e.value.trim();
-    }
-
-    secret(key: string, check?: (v: string) => string | undefined): Secret {
-        return new Secret(this.text(key, "", check));
-    }
-
-    has(key: string): boolean {
-        return this.raw.values.has(key);
-    }
-
-    optionalSecret(key: string): Secret | undefined {
-        return this.has(key) ? this.secret(key) : undefined;
-    }
-
-    int(key: string, fallback: number, min: number, max: number): number {
-        const text = this.text(key, String(fallback));
-        const n = Number(text);
-        if (!Number.isInteger(n) || n < min || n > max) {
-            this.invalid(key, `must be a whole number from ${min} to ${max} (got "${text}")`);
-            return fallback;
-        }
-        return n;
-    }
-
-    bool(key: string, fallback: boolean): boolean {
-        const text = this.text(key, String(fallback));
-        if (text !== "true" && text !== "false") {
-            this.invalid(key, `must be true or false (got "${text}")`);
-            return fallback;
-        }
-        return text === "true";
-    }
-
-    private json(key: string, fallback: string): unknown {
-        const text = this.text(key, fallback);
-        try {
-            return JSON.parse(text);
-        } catch {
-            return undefined;
-        }
-    }
-
-    list(key: string, fallback: readonly string[], check?: (v: string) => string | undefined): string[] {
-        const parsed = this.json(key, JSON.stringify(fallback));
-        if (!Array.isArray(parsed) || !parsed.every((x): x is string => typeof x === "string")) {
-            this.invalid(key, 'must be a JSON list of strings, e.g. \'["a","b"]\'');
-            return [...fallback];
-        }
-        for (const item of parsed) {
-            const wrong = check?.(item);
-            if (wrong) this.invalid(key, wrong);
-        }
-        return parsed;
-    }
-
-    record(key: string): Record<string, string> {
-        const parsed = this.json(key, "{}");
-        const ok =
-            typeof parsed === "object" &&
-            parsed !== null &&
-            !Array.isArray(parsed) &&
-            Object.values(parsed).every((x) => typeof x === "string");
-        if (!ok) {
-            this.invalid(key, 'must be a JSON object of strings, e.g. \'{"LOG_LEVEL":"info"}\'');
-            return {};
-        }
-        return parsed as Record<string, string>;
-    }
-
-    unknownKeys(): void {
-        const known = new Set(KEY_SPECS.map((s) => s.key));
-        for (const key of this.raw.values.keys()) {
-            if (key.includes(":") || known.has(key)) continue;
-            const near = closest(
-                key,
-                [...known].filter((k) => !k.includes(":")),
-            );
-            this.problem(
-                key,
-                "unknown-key",
-                `is not a setting of this program${near ? ` (did you mean ${near}?)` : ""}`,
-                `pulumi config rm ${key} -s ${this.raw.stack}${near ? ` && ${fixCommand(near, this.raw.stack)}` : ""}`,
-            );
-        }
-    }
-}
 
 function repository(fullName: string) {
     const [owner = "", name = ""] = fullName.split("/");
@@ -180,14 +30,74 @@ function defaultSubjects(repo: string, env: EnvironmentName): string[] {
 
 function awsAccess(r: Reader): StackConfig["aws"] {
     const accountId = r.text("accountId", "", rules.accountId);
-    const region = r.text("aws:region", "", rules.region);
-    const profile = r.has("aws:profile") ? r.text("aws:profile", "", rules.awsProfile) : undefined;
-    const role = r.has("assumeRoleArn") ? r.text("assumeRoleArn", "", rules.roleArnIn(accountId)) : undefined;
-    return { accountId, region, ...(profile ? { profile } : {}), ...(role ? { assumeRoleArn: role } : {}) };
+    const profile = r.optional("aws:profile", rules.awsProfile);
+    const role = r.optional("assumeRoleArn", rules.roleArnIn(accountId));
+    return {
+        accountId,
+        region: r.text("aws:region", "", region),
+        ...(profile ? { profile } : {}),
+        ...(role ? { assumeRoleArn: role } : {}),
+    };
+}
+
+/** The bucket of a self-managed backend, by name: `s3://name` is the backend URL, not the bucket. */
+function stateBucket(r: Reader): string | undefined {
+    const v = r.optional("stateBucket", (b) => (b.startsWith("s3://") ? undefined : rules.bucketName(b)));
+    if (!v?.startsWith("s3://")) return v;
+    const name = v.slice("s3://".length).replace(/\/.*$/, "");
+    r.invalid(
+        "stateBucket",
+        `"${v}" is the backend URL; drop the s3:// scheme and give the bucket name only`,
+        fixCommand("stateBucket", r.stack, shellWord(name || "<state-bucket>")),
+    );
+    return undefined;
+}
+
+/** The runtime user's access-key slots; the active one is checked only against a valid list. */
+function runtimeKeys(r: Reader): { accessKeys: KeySlot[]; activeKey: KeySlot } {
+    const accessKeys = r.list("runtimeAccessKeys", ["blue"], (k) =>
+        KEY_SLOTS.includes(k as KeySlot) ? undefined : `"${k}" is not a key slot (blue or green)`,
+    );
+    if (!r.failed("runtimeAccessKeys") && (accessKeys.length === 0 || new Set(accessKeys).size !== accessKeys.length))
+        r.invalid("runtimeAccessKeys", "must list one or two distinct slots");
+    const activeKey = r.text("activeRuntimeKey", accessKeys[0] ?? "blue");
+    if (!r.failed("runtimeAccessKeys") && !r.failed("activeRuntimeKey") && !accessKeys.includes(activeKey))
+        r.invalid("activeRuntimeKey", `"${activeKey}" is not one of runtimeAccessKeys (${accessKeys.join(", ")})`);
+    return { accessKeys: accessKeys as KeySlot[], activeKey: activeKey as KeySlot };
+}
+
+/** Prod on Clerk development keys means real users signing in to a test instance: refused unless deliberate. */
+function clerk(r: Reader, prod: boolean): StackConfig["clerk"] {
+    const publishableKey = r.text("clerkPublishableKey", "", rules.clerkPublishableKey);
+    const secretKey = r.secret("clerkSecretKey", rules.clerkSecretKey);
+    const allowTest = r.bool("allowClerkTestKeysInProd", false);
+    if (allowTest && !prod)
+        r.invalid(
+            "allowClerkTestKeysInProd",
+            "only applies to prod",
+            `pulumi config rm allowClerkTestKeysInProd -s ${r.stack}`,
+        );
+    if (prod && !allowTest) {
+        const why =
+            "is a Clerk development key in prod; use the production instance's key (or set allowClerkTestKeysInProd to true if prod is not live yet)";
+        if (publishableKey.startsWith("pk_test_")) r.invalid("clerkPublishableKey", why);
+        if (secretKey.reveal().startsWith("sk_test_")) r.invalid("clerkSecretKey", why);
+    }
+    return { publishableKey, secretKey };
+}
+
+/** Extra app variables: valid names, none that the stack sets itself (it would be dropped). */
+function appEnv(r: Reader): Record<string, string> {
+    const env = r.record("appEnv");
+    const problems = appEnvProblems(env);
+    if (problems.length === 0) return env;
+    const rest = Object.fromEntries(Object.entries(env).filter(([k]) => !problems.some((p) => p.name === k)));
+    const keep = fixCommand("appEnv", r.stack, shellWord(JSON.stringify(rest)));
+    for (const p of problems) r.invalid("appEnv", p.message, p.key ? `${keep} && ${fixCommand(p.key, r.stack)}` : keep);
+    return env;
 }
 
 export function validateStackConfig(raw: RawStackConfig): ConfigResult {
-    const r = new Reader(raw);
     if (!isEnvironmentName(raw.stack)) {
         return {
             ok: false,
@@ -202,33 +112,24 @@ export function validateStackConfig(raw: RawStackConfig): ConfigResult {
             ],
         };
     }
+    const r = new Reader(raw);
     const env = raw.stack;
     const prod = env === "prod";
 
     const appName = r.text("appName", "app", rules.appName);
     const appRepo = r.text("appRepository", "owner/app", rules.githubRepository);
     const domain = r.text("domain", "", rules.hostname);
-    const port = r.int("port", 3000, 1, 65535);
-    const tag = r.text("imageTag", "latest", rules.imageTag);
-    const image = r.has("image") ? r.text("image", "", rules.imageReference) : undefined;
-    const stateBucket = r.has("stateBucket") ? r.text("stateBucket", "", rules.bucketName) : undefined;
+    // A subject is checked against the app repository only when that repository is valid (root cause only).
+    const subjectCheck = r.failed("appRepository") ? undefined : rules.oidcSubject(appRepo, prod);
     const forceDelete = r.bool("ecrForceDelete", !prod);
     if (prod && forceDelete)
         r.invalid("ecrForceDelete", "must be false in prod: a destroy would delete every released image");
-    const accessKeys = r.list("runtimeAccessKeys", ["blue"], (k) =>
-        KEY_SLOTS.includes(k as KeySlot) ? undefined : `"${k}" is not a key slot (blue or green)`,
-    );
-    const activeKey = r.text("activeRuntimeKey", accessKeys[0] ?? "blue");
-    if (!accessKeys.includes(activeKey))
-        r.invalid(
-            "activeRuntimeKey",
-            `"${activeKey}" is not one of runtimeAccessKeys (${accessKeys.join(", ") || "none"})`,
-        );
-    if (accessKeys.length === 0 || new Set(accessKeys).size !== accessKeys.length)
-        r.invalid("runtimeAccessKeys", "must list one or two distinct slots");
     const reviewers = r.list("prodReviewers", [], rules.githubLogin);
     if (reviewers.length > 6) r.invalid("prodReviewers", "GitHub allows at most 6 reviewers per environment");
     const hostKey = r.text("sshHostKey", "", rules.sshHostKey);
+    const image = r.optional("image", rules.imageReference);
+    const imageDigest = r.optional("imageDigest", rules.imageDigest);
+    const state = stateBucket(r);
 
     const config: StackConfig = {
         stack: raw.stack,
@@ -237,11 +138,17 @@ export function validateStackConfig(raw: RawStackConfig): ConfigResult {
         appName,
         appRepository: repository(appRepo),
         infraRepository: repository(r.text("infraRepository", "owner/infra", rules.githubRepository)),
-        oidcSubjects: r.list("oidcSubjects", defaultSubjects(appRepo, env), rules.oidcSubject(appRepo, prod)),
+        oidcSubjects: r.list(
+            "oidcSubjects",
+            defaultSubjects(appRepo, env),
+            subjectCheck,
+            "is an empty list: no workflow could push images; list at least one subject, or remove the key for the defaults",
+        ),
         domain,
-        port,
+        port: r.int("port", 3000, 1, 65535),
         healthPath: r.text("healthPath", "/api/health", rules.healthPath),
-        imageTag: tag,
+        imageTag: r.text("imageTag", "latest", rules.imageTag),
+        ...(imageDigest ? { imageDigest } : {}),
         ...(image ? { image } : {}),
         replicas: r.int("replicas", 1, 1, 20),
         ecr: {
@@ -251,7 +158,12 @@ export function validateStackConfig(raw: RawStackConfig): ConfigResult {
         },
         bucket: {
             name: r.text("bucketName", `${appName}-${env}-assets`, rules.bucketName),
-            corsOrigins: r.list("corsOrigins", [`https://${domain}`], rules.corsOrigin),
+            corsOrigins: r.list(
+                "corsOrigins",
+                [`https://${domain}`],
+                rules.corsOrigin,
+                "is an empty list: the browser could not upload; list the app's origin, or remove the key for https://<domain>",
+            ),
         },
         runtimeUser: {
             name: r.text(
@@ -260,11 +172,10 @@ export function validateStackConfig(raw: RawStackConfig): ConfigResult {
                 rules.iamUserName,
             ),
             exists: r.bool("runtimeUserExists", false),
-            accessKeys: accessKeys as KeySlot[],
-            activeKey: activeKey as KeySlot,
+            ...runtimeKeys(r),
         },
         oidcProvider: { create: r.bool("createOidcProvider", true) },
-        ...(stateBucket ? { stateBucket } : {}),
+        ...(state ? { stateBucket: state } : {}),
         dokploy: {
             url: r.text("dokployUrl", "", rules.dokployUrl).replace(/\/+$/, ""),
             apiToken: r.secret("dokployApiToken"),
@@ -282,14 +193,11 @@ export function validateStackConfig(raw: RawStackConfig): ConfigResult {
             ),
             hostKey: rules.normalizeHostKey(hostKey) ?? hostKey,
         },
-        clerk: {
-            publishableKey: r.text("clerkPublishableKey", "", rules.clerkPublishableKey),
-            secretKey: r.secret("clerkSecretKey", rules.clerkSecretKey),
-        },
+        clerk: clerk(r, prod),
         databaseUrl: r.secret("databaseUrl", rules.databaseUrl),
-        appEnv: r.record("appEnv"),
+        appEnv: appEnv(r),
         prodReviewers: reviewers,
-        githubToken: r.optionalSecret("github:token"),
+        githubToken: r.has("github:token") ? r.secret("github:token") : undefined,
     };
     r.unknownKeys();
     const order = (key: string) => {
