@@ -4,7 +4,12 @@
  * for a known condition.
  */
 
-export const MIN_CLI_VERSION = "3.134.0";
+/**
+ * 3.139.0 is the first release whose engine gives a Node.js dynamic provider the stack's config
+ * in `configure` (pulumi/pulumi CHANGELOG "3.139.0 (2024-11-14)": #17697, #17673); it also has
+ * AbortSignal cancellation (3.134.0, #16783) and structured preview events.
+ */
+export const MIN_CLI_VERSION = "3.139.0";
 
 export const INSTALL_HINT =
     "Install it with `curl -fsSL https://get.pulumi.com | sh` (then open a new shell), " +
@@ -34,7 +39,7 @@ export class CliMissingError extends PromotionError {
 export class CliTooOldError extends PromotionError {
     constructor(readonly version: string) {
         super(
-            `Pulumi CLI ${version} is older than ${MIN_CLI_VERSION}, which promotion needs (cancellation via AbortSignal, structured preview events).`,
+            `Pulumi CLI ${version} is older than ${MIN_CLI_VERSION}, which promotion needs (stack config in the Dokploy provider's configure, clean cancellation, structured preview events).`,
             "curl -fsSL https://get.pulumi.com | sh   (installs the latest CLI)",
         );
         this.name = "CliTooOldError";

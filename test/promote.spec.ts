@@ -277,7 +277,7 @@ describe("promote: failures, resume and rollback", () => {
         expect(r.output).to.not.match(/\n\s+at /);
         h.engine.cli = "3.100.0";
         r = await h.run(["--yes"]);
-        expect(r.output).to.include("Pulumi CLI 3.100.0 is older than 3.134.0");
+        expect(r.output).to.include("Pulumi CLI 3.100.0 is older than 3.139.0");
         h.engine.cli = "3.276.0";
         h.engine.locked.add("dev");
         r = await h.run(["--yes"]);

@@ -42,7 +42,8 @@ export function engineEnvFor(
     aws: AwsAccess,
     ambient: NodeJS.ProcessEnv = process.env,
 ): Readonly<Record<string, string | undefined>> {
-    if (!aws.profile) return { AWS_REGION: aws.region };
+    const region = aws.region ? { AWS_REGION: aws.region } : {};
+    if (!aws.profile) return region;
     const removed = AMBIENT_AWS_CREDENTIAL_VARS.filter((k) => ambient[k] !== undefined).map((k) => [k, undefined]);
-    return { ...Object.fromEntries(removed), AWS_PROFILE: aws.profile, AWS_REGION: aws.region };
+    return { ...Object.fromEntries(removed), AWS_PROFILE: aws.profile, ...region };
 }
