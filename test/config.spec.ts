@@ -1,7 +1,17 @@
 import { expect } from "chai";
-import { ConfigError, ConfigProblem, fromEntries, fromStackYaml, validateStackConfig } from "../components/config";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import {
+    ConfigError,
+    ConfigProblem,
+    formatProblems,
+    fromEntries,
+    fromStackYaml,
+    validateStackConfig,
+} from "../components/config";
+import { appEnvironment } from "../components/environment";
 import { allRegistrations, runProgram } from "./mocks";
-import { secretKeysOf, stackEntries, StackName, stackYaml } from "./stacks";
+import { secretKeysOf, stackConfig, stackEntries, StackName, stackYaml } from "./stacks";
 
 function problemsOf(
     stack: StackName,
@@ -144,6 +154,146 @@ const BROKEN: {
         key: "assumeRoleArn",
         overrides: { assumeRoleArn: "arn:aws:iam::123456789012:user/deployer" },
     },
+    // Whitespace: rejected, never trimmed.
+    {
+        what: "an account id with a trailing space",
+        stack: "dev",
+        key: "accountId",
+        overrides: { accountId: "123456789012 " },
+    },
+    { what: "an image tag with a trailing space", stack: "qa", key: "imageTag", overrides: { imageTag: "v1.0.0 " } },
+    { what: "a domain with a leading tab", stack: "dev", key: "domain", overrides: { domain: "\tdev.example.com" } },
+    {
+        what: "a Dokploy URL with a trailing newline",
+        stack: "qa",
+        key: "dokployUrl",
+        overrides: { dokployUrl: "https://dokploy-qa.example.com\n" },
+    },
+    {
+        what: "a Clerk secret key with a trailing newline",
+        stack: "dev",
+        key: "clerkSecretKey",
+        overrides: { clerkSecretKey: "sk_test_abc\n" },
+    },
+    {
+        what: "a database URL with a leading space",
+        stack: "prod",
+        key: "databaseUrl",
+        overrides: { databaseUrl: " postgresql://u:p@h/db" },
+    },
+    // Regions: a real one only.
+    { what: "a region that does not exist", stack: "qa", key: "aws:region", overrides: { "aws:region": "us-west-3" } },
+    { what: "a misspelt region", stack: "prod", key: "aws:region", overrides: { "aws:region": "us-wset-2" } },
+    // Lists and maps.
+    { what: "an empty OIDC subject list", stack: "dev", key: "oidcSubjects", overrides: { oidcSubjects: "[]" } },
+    { what: "an empty CORS origin list", stack: "qa", key: "corsOrigins", overrides: { corsOrigins: "[]" } },
+    {
+        what: "OIDC subjects that are not JSON",
+        stack: "dev",
+        key: "oidcSubjects",
+        overrides: { oidcSubjects: "repo:a/b:ref:refs/heads/main" },
+    },
+    {
+        what: "two runtime keys in the same slot",
+        stack: "dev",
+        key: "runtimeAccessKeys",
+        overrides: { runtimeAccessKeys: '["blue","blue"]' },
+    },
+    {
+        what: "a reviewer that is not a GitHub login",
+        stack: "prod",
+        key: "prodReviewers",
+        overrides: { prodReviewers: '["-bob"]' },
+    },
+    { what: "appEnv as a list", stack: "dev", key: "appEnv", overrides: { appEnv: '["LOG_LEVEL=info"]' } },
+    {
+        what: "an appEnv name with a hyphen",
+        stack: "dev",
+        key: "appEnv",
+        overrides: { appEnv: '{"LOG-LEVEL":"info"}' },
+    },
+    {
+        what: "an appEnv name starting with a digit",
+        stack: "qa",
+        key: "appEnv",
+        overrides: { appEnv: '{"1PASSWORD":"x"}' },
+    },
+    {
+        what: "appEnv setting DATABASE_URL",
+        stack: "dev",
+        key: "appEnv",
+        overrides: { appEnv: '{"DATABASE_URL":"postgresql://x"}' },
+    },
+    {
+        what: "appEnv setting CLERK_SECRET_KEY",
+        stack: "prod",
+        key: "appEnv",
+        overrides: { appEnv: '{"CLERK_SECRET_KEY":"sk_live_x"}' },
+    },
+    {
+        what: "appEnv setting the Clerk publishable key",
+        stack: "qa",
+        key: "appEnv",
+        overrides: { appEnv: '{"NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY":"pk_live_x"}' },
+    },
+    {
+        what: "appEnv setting AWS_PROFILE",
+        stack: "dev",
+        key: "appEnv",
+        overrides: { appEnv: '{"AWS_PROFILE":"default"}' },
+    },
+    {
+        what: "appEnv setting S3_ENDPOINT",
+        stack: "qa",
+        key: "appEnv",
+        overrides: { appEnv: '{"S3_ENDPOINT":"http://minio"}' },
+    },
+    { what: "appEnv setting PORT", stack: "dev", key: "appEnv", overrides: { appEnv: '{"PORT":"8080"}' } },
+    {
+        what: "appEnv setting NODE_ENV",
+        stack: "dev",
+        key: "appEnv",
+        overrides: { appEnv: '{"NODE_ENV":"development"}' },
+    },
+    // Clerk in prod.
+    {
+        what: "prod with a Clerk test publishable key",
+        stack: "prod",
+        key: "clerkPublishableKey",
+        overrides: { clerkPublishableKey: "pk_test_abc" },
+    },
+    {
+        what: "prod with a Clerk test secret key",
+        stack: "prod",
+        key: "clerkSecretKey",
+        overrides: { clerkSecretKey: "sk_test_abc" },
+    },
+    {
+        what: "the prod-only override set in dev",
+        stack: "dev",
+        key: "allowClerkTestKeysInProd",
+        overrides: { allowClerkTestKeysInProd: "true" },
+    },
+    // Other values.
+    { what: "an empty health path", stack: "dev", key: "healthPath", overrides: { healthPath: "" } },
+    { what: "zero replicas", stack: "qa", key: "replicas", overrides: { replicas: "0" } },
+    { what: "an SSH port that is not a number", stack: "dev", key: "sshPort", overrides: { sshPort: "ssh" } },
+    { what: "an SSH user in upper case", stack: "qa", key: "sshUser", overrides: { sshUser: "Root" } },
+    {
+        what: "an SSH private key that is a public key",
+        stack: "dev",
+        key: "sshPrivateKey",
+        overrides: { sshPrivateKey: "ssh-ed25519 AAAA" },
+    },
+    { what: "an image reference with upper case", stack: "qa", key: "image", overrides: { image: "Registry/App:v1" } },
+    { what: "a missing infra repository", stack: "prod", key: "infraRepository", drop: ["infraRepository"] },
+    { what: "the Dokploy token in plain text", stack: "prod", key: "dokployApiToken", plain: ["dokployApiToken"] },
+    {
+        what: "untagged images kept forever",
+        stack: "dev",
+        key: "ecrUntaggedExpiryDays",
+        overrides: { ecrUntaggedExpiryDays: "0" },
+    },
     { what: "a mistyped key", stack: "dev", key: "acountId", overrides: { acountId: "123456789012" } },
 ];
 
@@ -152,10 +302,8 @@ describe("stack config", () => {
         for (const b of BROKEN) {
             it(`${b.stack}: ${b.what} → ${b.key}`, () => {
                 const problems = problemsOf(b.stack, b.overrides ?? {}, { drop: b.drop, plain: b.plain });
-                expect(
-                    problems.map((p) => p.key),
-                    "problem keys",
-                ).to.include(b.key);
+                // Only the root cause: one broken key, no problem for any key derived from it.
+                expect([...new Set(problems.map((p) => p.key))], "problem keys").to.deep.equal([b.key]);
                 const message = new ConfigError(problems).message;
                 expect(message).to.include(`Stack "${b.stack}"`).and.include(`- ${b.key}:`);
                 const problem = problems.find((p) => p.key === b.key);
@@ -191,6 +339,142 @@ describe("stack config", () => {
             const r = validateStackConfig(fromEntries("staging", stackEntries("dev")));
             expect(r.ok).to.equal(false);
             expect(r.problems[0].key).to.equal("(stack name)");
+        });
+    });
+
+    describe("what a problem says", () => {
+        const only = (problems: readonly ConfigProblem[], key: string) => {
+            const found = problems.filter((p) => p.key === key);
+            expect(found, `problems of ${key}`).to.have.length(1);
+            return found[0];
+        };
+
+        it("whitespace in a secret is reported without any part of its value", () => {
+            const problems = problemsOf("qa", { databaseUrl: "postgresql://app:hunter2-secret@db:5432/app " });
+            const p = only(problems, "databaseUrl");
+            expect(p.message).to.include("whitespace");
+            expect(p.fix).to.equal(
+                "pulumi config set --secret databaseUrl postgresql://<user>:<password>@<host>:5432/<db> -s qa",
+            );
+            expect(formatProblems(problems)).not.to.include("hunter2");
+        });
+        it("whitespace in a plain value is shown quoted, and the fix sets the value without it", () => {
+            const p = only(problemsOf("qa", { imageTag: "v1.0.0 " }), "imageTag");
+            expect(p.message).to.include('("v1.0.0 ")');
+            expect(p.fix).to.equal("pulumi config set imageTag v1.0.0 -s qa");
+        });
+        it("nothing is trimmed: a valid value reaches StackConfig exactly as set, a PEM key with its final newline", () => {
+            const key = "-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n";
+            expect(stackConfig("dev", { sshPrivateKey: key }).ssh.privateKey.reveal()).to.equal(key);
+            expect(only(problemsOf("dev", { sshPrivateKey: `${key}\n` }), "sshPrivateKey").message).to.include(
+                "whitespace",
+            );
+        });
+        it("a region is checked against the real list, with a did-you-mean", () => {
+            expect(only(problemsOf("prod", { "aws:region": "us-wset-2" }), "aws:region").message).to.include(
+                "did you mean us-west-2?",
+            );
+            expect(only(problemsOf("qa", { "aws:region": "us-west-3" }), "aws:region").message).to.include(
+                '"us-west-3" is not an AWS region',
+            );
+            for (const region of ["eu-central-2", "ap-southeast-5", "mx-central-1", "us-gov-west-1"])
+                expect(stackConfig("dev", { "aws:region": region }).aws.region).to.equal(region);
+        });
+        it("empty lists say what they would break", () => {
+            expect(only(problemsOf("dev", { oidcSubjects: "[]" }), "oidcSubjects").message).to.include(
+                "no workflow could push",
+            );
+            expect(only(problemsOf("dev", { corsOrigins: "[]" }), "corsOrigins").message).to.include(
+                "could not upload",
+            );
+        });
+        it("an appEnv entry the stack owns points at its dedicated key, keeps the other entries, and never shows the value", () => {
+            const problems = problemsOf("dev", {
+                appEnv: JSON.stringify({ LOG_LEVEL: "info", DATABASE_URL: "postgresql://u:hunter2@h/db" }),
+            });
+            const p = only(problems, "appEnv");
+            expect(p.message).to.include('"DATABASE_URL" is set by the stack').and.include("databaseUrl");
+            expect(p.fix).to.equal(
+                `pulumi config set appEnv '{"LOG_LEVEL":"info"}' -s dev && ` +
+                    "pulumi config set --secret databaseUrl postgresql://<user>:<password>@<host>:5432/<db> -s dev",
+            );
+            expect(formatProblems(problems)).not.to.include("hunter2");
+        });
+        it("every variable appEnvironment() sets is refused in appEnv", () => {
+            const c = stackConfig("dev");
+            const values = {
+                bucketName: "b",
+                accessKeyId: "k",
+                secretAccessKey: "s",
+                databaseUrl: "d",
+                clerkSecretKey: "c",
+            };
+            const owned = Object.keys(appEnvironment(c, values));
+            expect(owned).to.include.members(["DATABASE_URL", "CLERK_SECRET_KEY", "NODE_ENV", "PORT", "AWS_REGION"]);
+            for (const name of owned)
+                expect(
+                    only(problemsOf("dev", { appEnv: JSON.stringify({ [name]: "x" }) }), "appEnv").message,
+                ).to.include(`"${name}" is set by the stack`);
+            expect(stackConfig("dev", { appEnv: '{"LOG_LEVEL":"info","_X1":"y"}' }).appEnv).to.deep.equal({
+                LOG_LEVEL: "info",
+                _X1: "y",
+            });
+        });
+        it("only the root cause: a bad appRepository or domain says nothing about the keys derived from it", () => {
+            const subjects = '["repo:your-username/nextstack-saas-starter:environment:dev"]';
+            const cases: [Record<string, string>, string[], string][] = [
+                [{ appRepository: "not a repo", oidcSubjects: subjects }, [], "appRepository"],
+                [{ domain: "https://dev.example.com/" }, [], "domain"],
+                [{}, ["domain"], "domain"],
+                [{ accountId: "12", assumeRoleArn: "arn:aws:iam::123456789012:role/deployer" }, [], "accountId"],
+                [{ runtimeAccessKeys: '["red"]', activeRuntimeKey: "green" }, [], "runtimeAccessKeys"],
+            ];
+            for (const [overrides, drop, key] of cases)
+                expect(
+                    problemsOf("dev", overrides, { drop }).map((p) => p.key),
+                    JSON.stringify(overrides),
+                ).to.deep.equal([key]);
+        });
+        it("prod refuses Clerk test keys unless allowClerkTestKeysInProd is true", () => {
+            const test = { clerkPublishableKey: "pk_test_abc", clerkSecretKey: "sk_test_abc" };
+            const problems = problemsOf("prod", test);
+            expect(problems.map((p) => p.key)).to.deep.equal(["clerkPublishableKey", "clerkSecretKey"]);
+            expect(problems[0].message).to.include("allowClerkTestKeysInProd");
+            expect(problems[0].fix).to.equal("pulumi config set clerkPublishableKey pk_live_<...> -s prod");
+            expect(stackConfig("prod", { ...test, allowClerkTestKeysInProd: "true" }).clerk.publishableKey).to.equal(
+                "pk_test_abc",
+            );
+            expect(stackConfig("qa", test).clerk.publishableKey).to.equal("pk_test_abc");
+        });
+        it("stateBucket given as s3://name says to drop the scheme and the fix gives the bare name", () => {
+            const p = only(problemsOf("qa", { stateBucket: "s3://my-state" }), "stateBucket");
+            expect(p.message).to.include("drop the s3:// scheme");
+            expect(p.fix).to.equal("pulumi config set stateBucket my-state -s qa");
+            expect(stackConfig("qa", { stateBucket: "my-state" }).stateBucket).to.equal("my-state");
+        });
+        it("reports every problem at once, each with the stack and its fix command", () => {
+            const problems = problemsOf("prod", {
+                accountId: " 333333333333",
+                "aws:region": "us-west-3",
+                corsOrigins: "[]",
+                appEnv: '{"AWS_PROFILE":"x"}',
+                clerkPublishableKey: "pk_test_abc",
+                stateBucket: "s3://state",
+            });
+            expect(problems.map((p) => p.key)).to.have.members([
+                "accountId",
+                "aws:region",
+                "corsOrigins",
+                "appEnv",
+                "clerkPublishableKey",
+                "stateBucket",
+            ]);
+            for (const p of problems) expect(p.fix, p.key).to.match(/^pulumi config (set|rm) .* -s prod$/);
+        });
+        it("the README's example is what the program prints", () => {
+            const readme = readFileSync(path.resolve(__dirname, "..", "README.md"), "utf8");
+            const printed = formatProblems(problemsOf("qa", { imageTag: "v1.0.0 " }, { drop: ["accountId"] }));
+            expect(readme).to.include(printed);
         });
     });
 
@@ -246,6 +530,24 @@ describe("stack config", () => {
                 .and.include("- accountId:")
                 .and.include("- corsOrigins:")
                 .and.include("nothing was created");
+            expect(allRegistrations()).to.deep.equal([]);
+        });
+        it("rejects the new kinds of mistake too (appEnv collision, unknown region, test keys in prod), registering nothing", async () => {
+            const entries = stackEntries("prod", {
+                "aws:region": "us-wset-2",
+                appEnv: '{"DATABASE_URL":"postgresql://u:p@h/db"}',
+                clerkSecretKey: "sk_test_abc",
+            });
+            const error = await runProgram("prod", entries, secretKeysOf(entries)).then(
+                () => undefined,
+                (e: unknown) => e,
+            );
+            expect(error).to.be.instanceOf(ConfigError);
+            expect((error as ConfigError).problems.map((p) => p.key)).to.have.members([
+                "aws:region",
+                "appEnv",
+                "clerkSecretKey",
+            ]);
             expect(allRegistrations()).to.deep.equal([]);
         });
         it("the committed qa file as it stands is refused before anything is registered", async () => {
