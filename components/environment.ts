@@ -188,6 +188,8 @@ export class Environment extends pulumi.ComponentResource {
                 registryHost: ecrRegistryHost(target),
                 accessKeyId: this.runtime.activeAccessKeyId,
                 secretAccessKey: this.runtime.activeSecretAccessKey,
+                // The first login needs the runtime user's policy in place, not only its key.
+                loginAfter: [this.runtime],
             },
             { parent: this, providers: [commandProvider] },
         );

@@ -13,43 +13,38 @@ const params = {
 };
 
 describe("DokployHost", () => {
+    // What the scripts do is proven by running them: test/hostScript.spec.ts (stand-ins) and
+    // test/engine/dokployHost.spec.ts (a real Docker engine). These check what text alone can show.
     describe("ecrLoginScripts", () => {
         const s = ecrLoginScripts(params);
 
-        it("are valid POSIX shell (sh -n) and stop at the first error (set -eu)", () => {
-            for (const text of [s.create, s.delete]) {
-                execFileSync("sh", ["-n"], { input: text });
-                expect(text.split("\n")[0]).to.equal("set -eu");
+        it("are valid bash that stops at the first error, unset variable or failed pipe stage", () => {
+            for (const text of [s.create, s.delete, s.login]) {
+                execFileSync("bash", ["-n"], { input: text });
+                expect(text).to.match(/^(#!\/bin\/bash\n(#.*\n)*)?set -euo pipefail\n/);
             }
         });
         it("contain no secret and no placeholder for one: the key arrives on stdin into a 0600 file", () => {
             for (const marker of SENTINEL_MARKERS) expect(s.create + s.delete).to.not.include(marker);
             expect(s.create).to.not.match(/aws_secret_access_key|AWS_SECRET_ACCESS_KEY|aws configure set/);
-            expect(s.create).to.include(`install -m 600 /dev/stdin ${s.paths.credentials}`);
-            expect(s.create.indexOf("/dev/stdin")).to.be.lessThan(s.create.indexOf("install_aws_cli() {"));
-        });
-        it("install the AWS CLI only when absent, then overwrite files in place (safe to run again)", () => {
-            expect(s.create).to.include("command -v aws >/dev/null 2>&1 || install_aws_cli");
-            expect(s.create).to.not.match(/>>/);
-            expect(s.create).to.not.include("crontab");
-        });
-        it("log Docker in to this registry with the dedicated profile, and refresh it from /etc/cron.d every 6 hours", () => {
             expect(s.create).to.include(
-                `aws ecr get-login-password --profile nextstack-dev-ecr --region us-west-2 | docker login --username AWS --password-stdin ${params.registryHost}`,
+                `install -m 600 /dev/null ${s.paths.credentials} && $SUDO tee ${s.paths.credentials}`,
             );
-            expect(s.paths.cronFile).to.equal("/etc/cron.d/nextstack-dev-ecr-login");
-            expect(s.paths.cronFile.split("/").pop()).to.not.include(".");
-            expect(s.create).to.match(
-                /'17 \*\/6 \* \* \* root \/usr\/local\/sbin\/nextstack-dev-ecr-login >\/dev\/null 2>&1'/,
-            );
-            expect(s.create).to.include(`install -m 644 /dev/stdin ${s.paths.cronFile}`);
+            expect(s.create.indexOf("tee")).to.be.lessThan(s.create.indexOf("install_aws_cli() {"));
         });
-        it("delete removes the cron file, the login script and the profile's credentials", () => {
-            expect(s.delete).to.include(`rm -f ${s.paths.cronFile} ${s.paths.loginScript} ${s.paths.credentials}`);
+        it("install files on the real host's paths, the cron file under a name cron reads (no dots)", () => {
+            expect(s.paths).to.deep.equal({
+                credentials: "/etc/nextstack/nextstack-dev-ecr.credentials",
+                loginScript: "/usr/local/sbin/nextstack-dev-ecr-login",
+                cronFile: "/etc/cron.d/nextstack-dev-ecr-login",
+                logFile: "/var/log/nextstack-dev-ecr-login.log",
+            });
+            expect(ecrLoginScripts({ ...params, profile: "a.b" }).paths.cronFile).to.equal("/etc/cron.d/a-b-login");
         });
         it("refuse values that would inject shell", () => {
             expect(() => ecrLoginScripts({ ...params, registryHost: "x; rm -rf /" })).to.throw(/registryHost/);
             expect(() => ecrLoginScripts({ ...params, profile: "$(id)" })).to.throw(/profile/);
+            expect(() => ecrLoginScripts({ ...params, layout: { cronDir: "/etc/cron.d x" } })).to.throw(/cronDir/);
         });
         it("the credentials file carries the key under the profile", () => {
             expect(awsCredentialsFile("p", "AKIA1", "s3cr3t")).to.equal(
@@ -98,7 +93,7 @@ describe("DokployHost", () => {
             it("logs in to this environment's registry and re-runs when the key or the scripts change", () => {
                 const c = cmd();
                 expect(String(c.inputs.create)).to.include(
-                    `--password-stdin ${accounts[stack]}.dkr.ecr.us-west-2.amazonaws.com`,
+                    `registry=${accounts[stack]}.dkr.ecr.us-west-2.amazonaws.com\n`,
                 );
                 const expected = ecrLoginScripts({
                     profile: `nextstack-${stack}-ecr`,
@@ -107,6 +102,10 @@ describe("DokployHost", () => {
                 });
                 expect(c.inputs.create).to.equal(expected.create);
                 expect(c.inputs.triggers).to.deep.equal([run.outputs.activeAccessKeyId, scriptHash(expected)]);
+            });
+            it("logs in only after the runtime user's policy exists, not only its key", () => {
+                const policy = findResource("aws:iam/userPolicy:UserPolicy", `${stack}-runtime-policy`);
+                expect(cmd().dependencies).to.include(policy.urn);
             });
             it("keeps output out of logs and state, and deletes the old setup before creating the new one", () => {
                 const c = cmd();
