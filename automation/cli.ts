@@ -5,6 +5,7 @@
  */
 import { CommanderError } from "commander";
 import { EnvironmentName } from "../components/config";
+import type { IdentityOf } from "./aws/callerIdentity";
 import { PromotionEngine } from "./engine";
 import { explain, InterruptedError, PromotionError } from "./errors";
 import { parsePromoteArgs, PROJECT_DIR } from "./options";
@@ -70,7 +71,9 @@ export async function runPromote(argv: readonly string[]): Promise<number> {
             }
         };
         const isTTY = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-        return (await promote(o, { engine, progress, isTTY, confirm, signal })).exitCode;
+        // Loaded on use: --plan must not load the AWS SDK either.
+        const identityOf: IdentityOf = async (aws) => (await import("./aws/callerIdentity.js")).stsCallerIdentity(aws);
+        return (await promote(o, { engine, progress, isTTY, confirm, signal, identityOf })).exitCode;
     } catch (err) {
         const { message, next } = explain(err);
         progress.info(`✖ ${message}${next ? `\nNext: ${next}` : ""}`);

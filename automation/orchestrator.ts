@@ -11,10 +11,14 @@ import { PromoteOptions, rerunCommand, targets } from "./options";
 import { renderPlan, EnvironmentView } from "./plan";
 import { allConfigReadiness, assertReady, CliCheck, ConfigReadiness, previousEnvironment } from "./readiness";
 import { Progress } from "./progress";
+import { IdentityOf } from "./aws/callerIdentity";
+import { AccountMismatchError, verifyAccounts } from "./accounts";
 import { RecordStore } from "./records";
 
 export interface OrchestratorDeps {
     readonly engine: PromotionEngine;
+    /** Which account an environment's credentials reach (STS); absent: not checked (in-memory tests). */
+    readonly identityOf?: IdentityOf;
     readonly progress: Progress;
     readonly isTTY: boolean;
     readonly confirm: (message: string) => Promise<boolean>;
@@ -116,6 +120,29 @@ export async function promote(o: PromoteOptions, deps: OrchestratorDeps): Promis
     progress.info(
         `${o.dryRun ? "Dry run (previews only)" : o.rollback ? "Rollback" : "Promotion"}: ${walk.join(" → ")}   records: ${records.dir}`,
     );
+
+    if (deps.identityOf) {
+        // Before any preview: every walked environment's credentials reach its own account.
+        const identityOf = deps.identityOf;
+        try {
+            await cli.version();
+            await progress.step(
+                "AWS credentials",
+                () => verifyAccounts(readiness, walk, identityOf),
+                (s) => s,
+            );
+        } catch (err) {
+            const { message, next } = explain(err);
+            results.push({
+                env: err instanceof AccountMismatchError ? err.env : walk[0],
+                status: "failed",
+                message,
+                next,
+            });
+            progress.info(`\n✖ ${message}${next ? `\nNext: ${next}` : ""}`);
+            return { exitCode: 1, results };
+        }
+    }
 
     for (const env of walk) {
         const config = readiness.find((r) => r.env === env);

@@ -41,6 +41,14 @@ export function statusTable(views: readonly EnvironmentView[], extraRows: readon
                 : `${v.readiness.problems.some((p) => p.kind !== "missing") ? "❌" : "⏳"} ${v.readiness.problems.length} to fix`,
         ),
     ]);
+    // How each stack reaches its account (from its committed config: nothing is contacted here).
+    rows.push([
+        "AWS profile",
+        ...views.map((v) => {
+            const aws = v.readiness.config?.aws;
+            return aws ? `${aws.profile ?? "(ambient)"}${aws.assumeRoleArn ? " + role" : ""}` : "—";
+        }),
+    ]);
     rows.push(["Verified version", ...views.map((v) => (v.lastVerified ? v.lastVerified.version : "—"))]);
     rows.push(["Last promotion", ...views.map((v) => (v.latest ? `${v.latest.status} ${v.latest.version}` : "—"))]);
     return table(header, [...rows, ...extraRows]);
