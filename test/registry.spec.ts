@@ -67,7 +67,33 @@ describe("ImageRegistry", () => {
         expect(policy.dependencies).to.include(
             findResource("aws:ecr/repository:Repository", "qa-registry-repository").urn,
         );
-        expect(policy.inputs.policy).to.deep.equal(lifecyclePolicyDocument(14, 20));
+        // Written out, not recomputed with lifecyclePolicyDocument(): the policy ECR receives, literally.
+        expect(policy.inputs.policy).to.deep.equal({
+            rules: [
+                {
+                    rulePriority: 1,
+                    description: "Expire untagged images after 14 days",
+                    selection: {
+                        tagStatus: "untagged",
+                        countType: "sinceImagePushed",
+                        countUnit: "days",
+                        countNumber: 14,
+                    },
+                    action: { type: "expire" },
+                },
+                {
+                    rulePriority: 2,
+                    description: "Keep the last 20 v* images",
+                    selection: {
+                        tagStatus: "tagged",
+                        tagPrefixList: ["v"],
+                        countType: "imageCountMoreThan",
+                        countNumber: 20,
+                    },
+                    action: { type: "expire" },
+                },
+            ],
+        });
     });
 
     describe("lifecyclePolicyDocument", () => {
