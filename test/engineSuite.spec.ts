@@ -1,0 +1,21 @@
+import { expect } from "chai";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+// npm test needs no Docker: the real-engine scenarios live in test/engine/ and run with
+// `npm run test:engine` (test/support/engine/ starts the engine). This spec keeps that split honest.
+const root = join(__dirname, "..");
+const json = (file: string): Record<string, unknown> => JSON.parse(readFileSync(join(root, file), "utf8"));
+
+describe("real-engine suite", () => {
+    it("is not part of npm test: run npm run test:engine", () => {
+        const fast = json(".mocharc.json") as { ignore?: string[] };
+        const engine = json(".mocharc.engine.json") as { spec?: string[] };
+        const scripts = (json("package.json") as { scripts: Record<string, string> }).scripts;
+        expect(fast.ignore).to.include("test/engine/**");
+        expect(engine.spec).to.deep.equal(["test/engine/**/*.spec.ts"]);
+        expect(scripts["test:engine"]).to.equal("mocha --config .mocharc.engine.json");
+        expect(readdirSync(join(root, "test", "engine")).filter((f) => f.endsWith(".spec.ts"))).to.not.be.empty;
+        console.log("      real-engine suite not part of npm test: run npm run test:engine");
+    });
+});

@@ -1,0 +1,32 @@
+/** Reading a swarm service's rollout state from the engine (what `docker service inspect` shows). */
+import { docker, dockerJson } from "./docker";
+import { waitForNoContainers } from "./proxy";
+
+export interface UpdateStatus {
+    readonly State?: string;
+    readonly Message?: string;
+}
+
+/** Swarm's UpdateStatus of a service (undefined before its first update). */
+export async function updateStatus(service: string): Promise<UpdateStatus | undefined> {
+    const status = await dockerJson<UpdateStatus | null>([
+        "service",
+        "inspect",
+        service,
+        "--format",
+        "{{json .UpdateStatus}}",
+    ]);
+    return status ?? undefined;
+}
+
+/** The image of the service's current spec (flips back when Swarm rolls back). */
+export async function specImage(service: string): Promise<string> {
+    const out = await docker(["service", "inspect", service, "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}"]);
+    return out.stdout.trim();
+}
+
+/** Removes services (ignoring absent ones) and waits until their containers are gone. */
+export async function removeServices(...names: string[]): Promise<void> {
+    for (const name of names) await docker(["service", "rm", name], { allowFailure: true });
+    for (const name of names) await waitForNoContainers(name);
+}
