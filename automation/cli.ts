@@ -71,9 +71,10 @@ export async function runPromote(argv: readonly string[]): Promise<number> {
             }
         };
         const isTTY = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+        const stepSummaryFile = process.env.GITHUB_STEP_SUMMARY || undefined;
         // Loaded on use: --plan must not load the AWS SDK either.
         const identityOf: IdentityOf = async (aws) => (await import("./aws/callerIdentity.js")).stsCallerIdentity(aws);
-        return (await promote(o, { engine, progress, isTTY, confirm, signal, identityOf })).exitCode;
+        return (await promote(o, { engine, progress, isTTY, confirm, signal, stepSummaryFile, identityOf })).exitCode;
     } catch (err) {
         const { message, next } = explain(err);
         progress.info(`✖ ${message}${next ? `\nNext: ${next}` : ""}`);

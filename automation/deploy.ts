@@ -1,16 +1,19 @@
 /**
- * One environment's update: pin the version in stack config, preview, gate, record "started",
- * update with the probe running, verify, record the result, and roll back to the last verified
- * version when verification fails.
+ * One environment's update: pin the version in stack config, preview, gate, then update and
+ * verify it to Swarm's end (rolloutUpdate.ts), and roll back to the last verified version when
+ * verification fails — also after Swarm rolled back by itself, because Dokploy still stores
+ * the rejected image and its next redeploy would deploy it again (real-rollout-log §1.8).
  */
+import * as path from "node:path";
 import { EnvironmentName } from "../components/config";
-import { deployedApp, describeSummary, PreviewResult, PromotionEngine, StackOutputs } from "./engine";
-import { InterruptedError, PromotionError } from "./errors";
+import { describeSummary, PreviewResult, PromotionEngine } from "./engine";
+import { PromotionError } from "./errors";
 import { changeLines, passGate } from "./gate";
 import { Progress } from "./progress";
 import { RecordStore } from "./records";
-import { describeProbe, Probe } from "./verify/probe";
-import { Verification, verifyDeployment } from "./verify/verify";
+import { RolloutWatch } from "./rollout";
+import { updateAndVerify } from "./rolloutUpdate";
+import { Verification } from "./verify/verify";
 
 export const IMAGE_TAG_KEY = "imageTag";
 
@@ -28,14 +31,24 @@ export interface DeployContext {
     readonly healthIntervalMs?: number;
     readonly allowedDowntimeMs: number;
     readonly probeIntervalMs: number;
+    /** How long the probe goes on after Swarm completed (a few probe intervals). */
+    readonly settleMs: number;
+    /** Follows Swarm's rollout of the app's service (Dokploy's API; in memory in tests). */
+    readonly rollout: RolloutWatch;
+    /** Where the per-environment HTML/Markdown reports go. */
+    readonly reportDir: string;
+    /** $GITHUB_STEP_SUMMARY: each report's Markdown is appended to it. */
+    readonly stepSummaryFile?: string;
     readonly rerun: string;
 }
+
+/** Reports live next to the records unless told otherwise. */
+export const reportDirOf = (records: RecordStore) => path.join(records.dir, "reports");
 
 export type DeployOutcome =
     | { readonly kind: "previewed"; readonly summary: string }
     | { readonly kind: "verified"; readonly verification: Verification };
 
-const now = () => new Date().toISOString();
 const MAX_CHANGE_LINES = 25;
 
 function runOpts(c: DeployContext) {
@@ -76,88 +89,6 @@ async function preview(c: DeployContext, env: EnvironmentName): Promise<PreviewR
     return result;
 }
 
-/** Update and verify one version, with its durable records on both sides of the update. */
-async function updateAndVerify(
-    c: DeployContext,
-    env: EnvironmentName,
-    version: string,
-    rollback: boolean,
-): Promise<Verification> {
-    // The probe starts before the update when the app is already deployed, so the cut-over is measured.
-    const before = deployedApp(await c.engine.outputs(env).catch((): StackOutputs => ({})));
-    let probe = before.appUrl ? new Probe(before.appUrl, { intervalMs: c.probeIntervalMs }).start() : undefined;
-    await c.records.append({
-        environment: env,
-        version,
-        status: "started",
-        at: now(),
-        ...(rollback ? { rollback } : {}),
-    });
-    let outputs: StackOutputs;
-    try {
-        outputs = (await c.progress.step(`${env}: update to ${version}`, () => c.engine.up(env, runOpts(c)))).outputs;
-    } catch (err) {
-        await probe?.cancel();
-        const interrupted = c.signal?.aborted === true;
-        const reason = interrupted
-            ? "interrupted (Ctrl-C) during the update"
-            : `update failed: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`;
-        await c.records.append({
-            environment: env,
-            version,
-            status: "failed",
-            at: now(),
-            reason,
-            ...(rollback ? { rollback } : {}),
-        });
-        throw interrupted ? new InterruptedError(env) : err;
-    }
-    const app = deployedApp(outputs);
-    if (!probe && app.appUrl) {
-        c.progress.info(`    ${env}: first deployment here, so the probe covers verification only`);
-        probe = new Probe(app.appUrl, { intervalMs: c.probeIntervalMs }).start();
-    }
-    const verification = await c.progress.step(
-        `${env}: verify ${version}`,
-        () =>
-            verifyDeployment(app, probe, {
-                healthDeadlineMs: c.healthDeadlineMs,
-                healthIntervalMs: c.healthIntervalMs,
-                allowedDowntimeMs: c.allowedDowntimeMs,
-                signal: c.signal,
-            }),
-        (v) => ({
-            failed: !v.ok,
-            text: `${v.ok ? "healthy" : "failed"}${v.probe ? `; probe: ${describeProbe(v.probe)}` : ""}`,
-        }),
-    );
-    const interrupted = c.signal?.aborted === true;
-    await c.records.append({
-        environment: env,
-        version,
-        at: now(),
-        ...(rollback ? { rollback } : {}),
-        ...(app.deploymentId ? { deploymentId: app.deploymentId } : {}),
-        ...(verification.probe
-            ? {
-                  probe: {
-                      sent: verification.probe.sent,
-                      failures: verification.probe.failures,
-                      longestGapMs: verification.probe.longestGapMs,
-                  },
-              }
-            : {}),
-        ...(verification.ok && !interrupted
-            ? { status: "verified" as const, verifiedAt: now() }
-            : {
-                  status: "failed" as const,
-                  reason: interrupted ? "interrupted (Ctrl-C) during verification" : verification.failures.join("; "),
-              }),
-    });
-    if (interrupted) throw new InterruptedError(env);
-    return verification;
-}
-
 export async function deployEnvironment(
     c: DeployContext,
     env: EnvironmentName,
@@ -165,15 +96,23 @@ export async function deployEnvironment(
     mode: { dryRun: boolean; rollback: boolean },
 ): Promise<DeployOutcome> {
     const pinned = await pinVersion(c, env, version);
+    // Until the update starts, nothing is deployed: a dry run, a failed preview, a declined prompt
+    // or a gate refusal leave the stack's config as they found it.
+    const unpin = async (): Promise<void> => {
+        if (pinned.changed && pinned.previous !== undefined)
+            await c.engine.setConfig(env, IMAGE_TAG_KEY, pinned.previous);
+    };
     let result: PreviewResult;
     try {
         result = await preview(c, env);
-    } finally {
-        // A dry run leaves the stack's config as it found it.
-        if (mode.dryRun && pinned.changed && pinned.previous !== undefined)
-            await c.engine.setConfig(env, IMAGE_TAG_KEY, pinned.previous);
+    } catch (err) {
+        await unpin();
+        throw err;
     }
-    if (mode.dryRun) return { kind: "previewed", summary: describeSummary(result.changeSummary) };
+    if (mode.dryRun) {
+        await unpin();
+        return { kind: "previewed", summary: describeSummary(result.changeSummary) };
+    }
     await passGate({
         env,
         version,
@@ -183,20 +122,34 @@ export async function deployEnvironment(
         allowReplace: c.allowReplace,
         confirm: c.confirm,
         rerun: c.rerun,
+    }).catch(async (err: unknown) => {
+        await unpin();
+        throw err;
     });
 
     const verification = await updateAndVerify(c, env, version, mode.rollback);
     if (verification.ok) return { kind: "verified", verification };
 
-    const failed = `${env} failed verification at ${version}:\n${verification.failures.map((f) => `  - ${f}`).join("\n")}`;
+    const swarm = verification.kind === "rolled_back";
+    const failed = `${env} failed verification at ${version}${swarm ? " (Swarm rolled it back)" : ""}:\n${verification.failures.map((f) => `  - ${f}`).join("\n")}`;
+    const fix = swarm
+        ? `find why ${version} fails its health check (Swarm's reason above; the container log in Dokploy, or \`docker service ps <app> --no-trunc\` on the Dokploy host), fix it, then: ${c.rerun}`
+        : `fix ${version}, then: ${c.rerun}`;
     const target = mode.rollback ? undefined : await c.records.rollbackTarget(env);
     if (!target || target === version) {
         throw new PromotionError(
-            `${failed}\nNo earlier verified version of ${env} is recorded, so nothing was rolled back.`,
-            `npm run promote -- --rollback ${env} --image-tag <last good tag>   (or fix the app and rerun: ${c.rerun})`,
+            `${failed}\nNo earlier verified version of ${env} is recorded, so nothing was rolled back.` +
+                (swarm
+                    ? ` Swarm keeps the old version running, but Dokploy still stores ${version}: its next redeploy would deploy ${version} again.`
+                    : ""),
+            `npm run promote -- --rollback ${env} --image-tag <last good tag>   (or ${fix})`,
         );
     }
-    c.progress.info(`${env}: rolling back to ${target}, the last verified version`);
+    c.progress.info(
+        swarm
+            ? `${env}: Swarm already serves the old version; setting ${env} back to ${target} so Dokploy stores what runs`
+            : `${env}: rolling back to ${target}, the last verified version`,
+    );
     await pinVersion(c, env, target);
     const back = await updateAndVerify(c, env, target, true);
     throw new PromotionError(
@@ -204,7 +157,7 @@ export async function deployEnvironment(
             ? `${failed}\nRolled back to ${target}; ${env} is verified at ${target} again.`
             : `${failed}\nThe rollback to ${target} failed verification too:\n${back.failures.map((f) => `  - ${f}`).join("\n")}`,
         back.ok
-            ? `fix ${version}, then: ${c.rerun}`
+            ? fix
             : `pulumi stack history -s ${env}   (then: npm run promote -- --rollback ${env} --image-tag <tag>)`,
     );
 }

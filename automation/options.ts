@@ -25,6 +25,8 @@ export interface PromoteOptions {
     readonly healthDeadlineMs: number;
     readonly allowedDowntimeMs: number;
     readonly probeIntervalMs: number;
+    /** Probing after Swarm completed the rollout, so the cut-over's tail is covered. */
+    readonly settleMs: number;
 }
 
 /** The project this file belongs to: automation/.. holds Pulumi.yaml. */
@@ -91,6 +93,12 @@ export function promoteCommand(): Command {
                 .default(0),
         )
         .addOption(new Option("--probe-interval <ms>", "time between probe requests").argParser(positive).default(200))
+        .addOption(
+            new Option(
+                "--probe-settle <ms>",
+                "keep probing this long after Swarm completed the rollout (default: 5 probe intervals)",
+            ).argParser(positive),
+        )
         .exitOverride()
         .showHelpAfterError();
 }
@@ -110,6 +118,7 @@ interface RawOptions {
     healthTimeout: number;
     allowedDowntime: number;
     probeInterval: number;
+    probeSettle?: number;
 }
 
 /** Parses user arguments (without node and script). Throws commander's error on bad input. */
@@ -137,6 +146,7 @@ export function parsePromoteArgs(
         healthDeadlineMs: o.healthTimeout * 1000,
         allowedDowntimeMs: o.allowedDowntime,
         probeIntervalMs: Math.max(10, o.probeInterval),
+        settleMs: o.probeSettle ?? 5 * Math.max(10, o.probeInterval),
     };
 }
 

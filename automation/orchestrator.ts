@@ -6,7 +6,7 @@
 import { ENVIRONMENTS, EnvironmentName } from "../components/config";
 import { PromotionEngine } from "./engine";
 import { explain, InterruptedError, PromotionError } from "./errors";
-import { deployEnvironment } from "./deploy";
+import { deployEnvironment, reportDirOf } from "./deploy";
 import { PromoteOptions, rerunCommand, targets } from "./options";
 import { renderPlan, EnvironmentView } from "./plan";
 import { allConfigReadiness, assertReady, CliCheck, ConfigReadiness, previousEnvironment } from "./readiness";
@@ -14,6 +14,8 @@ import { Progress } from "./progress";
 import { IdentityOf } from "./aws/callerIdentity";
 import { AccountMismatchError, verifyAccounts } from "./accounts";
 import { RecordStore } from "./records";
+import { RolloutWatch } from "./rollout";
+import { dokployRolloutWatch } from "./rolloutDokploy";
 
 export interface OrchestratorDeps {
     readonly engine: PromotionEngine;
@@ -25,6 +27,10 @@ export interface OrchestratorDeps {
     readonly signal?: AbortSignal;
     /** Health polling pause; tests shorten it. */
     readonly healthIntervalMs?: number;
+    /** Follows Swarm's rollouts; default: through each stack's Dokploy API (rolloutDokploy.ts). */
+    readonly rollout?: RolloutWatch;
+    /** $GITHUB_STEP_SUMMARY, when set: every environment's report is appended to it. */
+    readonly stepSummaryFile?: string;
 }
 
 export type EnvironmentResult =
@@ -114,6 +120,7 @@ export async function promote(o: PromoteOptions, deps: OrchestratorDeps): Promis
     }
     const rerun = rerunCommand(o);
     const cli = new CliCheck(deps.engine);
+    const rollout = deps.rollout ?? dokployRolloutWatch(deps.engine);
     const results: EnvironmentResult[] = [];
     // In a dry run an environment's successful preview stands in for its verification downstream.
     const dryRunVersions = new Map<EnvironmentName, string>();
@@ -196,6 +203,10 @@ export async function promote(o: PromoteOptions, deps: OrchestratorDeps): Promis
                     healthIntervalMs: deps.healthIntervalMs,
                     allowedDowntimeMs: o.allowedDowntimeMs,
                     probeIntervalMs: o.probeIntervalMs,
+                    settleMs: o.settleMs,
+                    rollout,
+                    reportDir: reportDirOf(records),
+                    stepSummaryFile: deps.stepSummaryFile,
                 },
                 env,
                 version,

@@ -11,12 +11,28 @@ import { EnvironmentName } from "../components/config";
 
 export const STATE_DIR_ENV = "PROMOTION_STATE_DIR";
 
-export type RecordStatus = "started" | "verified" | "failed";
+/** "rolled_back": Swarm rolled the update back (the old version serves); never counts as verified. */
+export type RecordStatus = "started" | "verified" | "rolled_back" | "failed";
 
 export interface ProbeFigures {
     readonly sent: number;
     readonly failures: number;
     readonly longestGapMs: number;
+    /** Which version answered over time: ms after the probe started (before the update call). */
+    readonly firstNewMs?: number;
+    readonly lastOldMs?: number;
+    readonly oldVersion?: string;
+    readonly newVersion?: string;
+}
+
+/** Swarm's side of the update, as the rollout watch saw it. */
+export interface RolloutFigures {
+    readonly outcome: "completed" | "rolled_back" | "paused" | "deadline";
+    /** Milliseconds from the update call to the outcome. */
+    readonly tookMs: number;
+    readonly deadlineMs: number;
+    readonly servingImage?: string;
+    readonly reason?: string;
 }
 
 export interface PromotionRecord {
@@ -27,10 +43,19 @@ export interface PromotionRecord {
     readonly verifiedAt?: string;
     readonly probe?: ProbeFigures;
     readonly deploymentId?: string;
+    /** The image deployed, `sha256:…`: what a rollback to this record redeploys. */
+    readonly imageDigest?: string;
+    /** The image's source revision (its org.opencontainers.image.revision label or a commit-SHA tag). */
+    readonly revision?: string;
     /** Written by a rollback (automatic or --rollback). */
     readonly rollback?: boolean;
     /** Why it failed, in one line. */
     readonly reason?: string;
+    readonly rollout?: RolloutFigures;
+    /** The version the health endpoint answered with at the end, when its body says. */
+    readonly servingVersion?: string;
+    /** The HTML report of this update. */
+    readonly report?: string;
 }
 
 interface HistoryFile {
@@ -75,6 +100,15 @@ export class RecordStore {
     /** The version most recently verified in `env`. */
     async lastVerified(env: EnvironmentName): Promise<PromotionRecord | undefined> {
         return (await this.history(env)).filter((r) => r.status === "verified").at(-1);
+    }
+
+    /** The image (digest, revision) `env` last verified at `version`, if that record kept one. */
+    async verifiedImage(
+        env: EnvironmentName,
+        version: string,
+    ): Promise<Pick<PromotionRecord, "imageDigest" | "revision"> | undefined> {
+        const r = (await this.history(env)).filter((x) => x.status === "verified" && x.version === version).at(-1);
+        return r ? { imageDigest: r.imageDigest, revision: r.revision } : undefined;
     }
 
     /** Was `version` verified in `env` at some point (the gate for the next environment)? */

@@ -4,7 +4,8 @@
  */
 import { expect } from "chai";
 import { waitForHealthy } from "../automation/verify/health";
-import { Probe, summarise } from "../automation/verify/probe";
+import { RolloutResult } from "../components/dokploy/rollout/types";
+import { cutOver, describeCutOver, describeProbe, Probe, summarise } from "../automation/verify/probe";
 import { verifyDeployment } from "../automation/verify/verify";
 import { Loopback, startLoopback, until } from "./support/loopback";
 
@@ -133,20 +134,154 @@ describe("verify: zero-downtime probe", () => {
         expect(r).to.include({ sent: 3, failures: 2, longestGapMs: 350 });
     });
 
-    it("verification fails for a deployment Dokploy did not finish, and passes a healthy one", async () => {
-        const healthUrl = `${app.url}/api/health`;
-        const bad = await verifyDeployment({ healthUrl, deploymentStatus: "error", deploymentId: "dep-1" }, undefined, {
-            healthDeadlineMs: 1000,
-            allowedDowntimeMs: 0,
+    it("keeps which version answered, and reports the cut-over (last old answer, first new one)", async () => {
+        let version = "v1";
+        const versioned = await startLoopback((_q, res) => res.end(JSON.stringify({ status: "ok", version })));
+        try {
+            const probe = new Probe(versioned.url, { intervalMs: 10 }).start();
+            await until(() => probe.answered.ok >= 3, "v1 answers");
+            version = "v2";
+            const okBefore = probe.answered.ok;
+            await until(() => probe.answered.ok >= okBefore + 3, "v2 answers");
+            const r = await probe.stop();
+            expect(r.versions.map((v) => v.version)).to.deep.equal(["v1", "v2"]);
+            const cut = cutOver(r, probe.firstVersion, "v2");
+            expect(cut).to.include({ oldVersion: "v1", newVersion: "v2" });
+            expect(cut.firstNewMs).to.be.greaterThan(cut.lastOldMs as number);
+            expect(describeCutOver(cut)).to.match(/^first v2 \+\d+\.\d s, last v1 \+\d+\.\d s$/);
+        } finally {
+            await versioned.close();
+        }
+    });
+
+    it("reports an outage that was already running when probing started apart from the cut-over's gap", () => {
+        const r = summarise(
+            [
+                { sentAt: 0, ok: false, reason: "HTTP 503" },
+                { sentAt: 100, ok: false, reason: "HTTP 503" },
+                { sentAt: 200, ok: true },
+                { sentAt: 300, ok: true },
+            ],
+            0,
+            400,
+            100,
+        );
+        expect(r).to.include({ failures: 2, longestGapMs: 0, alreadyDownMs: 200 });
+        expect(describeProbe(r)).to.include("already failing for the first 200 ms");
+    });
+});
+
+describe("verify: follows Swarm's rollout to its end", () => {
+    let app: Loopback;
+    let answer = "v1";
+    let status = 200;
+    const rollout = (over: Partial<RolloutResult>): Promise<RolloutResult> =>
+        Promise.resolve({
+            outcome: "completed",
+            servingImage: "repo/app:v2",
+            events: [],
+            deadlineMs: 61_000,
+            deadlineText: "61 s",
+            calls: 3,
+            startedAt: 0,
+            endedAt: 1000,
+            ...over,
         });
+    beforeEach(async () => {
+        answer = "v1";
+        status = 200;
+        app = await startLoopback((_req, res) => {
+            res.statusCode = status;
+            res.end(JSON.stringify({ status: "ok", version: answer }));
+        });
+    });
+    afterEach(() => app.close());
+    const opts = { healthDeadlineMs: 300, healthIntervalMs: 10, allowedDowntimeMs: 0 };
+
+    it("fails a rollout Swarm rolled back although the old version answers 200 (the bad deployment the old verifier passed)", async () => {
+        const healthUrl = `${app.url}/api/health`;
+        const probe = new Probe(healthUrl, { intervalMs: 10 }).start();
+        await until(() => probe.answered.ok >= 2, "the old version to answer");
+        const v = await verifyDeployment(
+            {
+                app: { healthUrl, deploymentStatus: "done" },
+                version: "v2",
+                expectedImage: "repo/app:v2",
+                probe,
+                rollout: rollout({
+                    outcome: "rolled_back",
+                    servingImage: "repo/app:v1",
+                    reason: "task: non-zero exit (143): dockerexec: unhealthy container",
+                }),
+            },
+            opts,
+        );
+        expect(v.ok).to.equal(false);
+        expect(v.kind).to.equal("rolled_back");
+        expect(v.failures).to.deep.equal([
+            "rolled back by Swarm: task: non-zero exit (143): dockerexec: unhealthy container; repo/app:v1 serves now; the health endpoint answers v1",
+        ]);
+        expect(v.probe?.failures).to.equal(0);
+        expect(probe.running).to.equal(false);
+    });
+
+    it("fails a paused update and a rollout past its deadline, naming the deadline", async () => {
+        const app1 = { healthUrl: `${app.url}/api/health`, deploymentStatus: "done" as const };
+        const paused = await verifyDeployment(
+            {
+                app: app1,
+                version: "v2",
+                rollout: rollout({ outcome: "paused", reason: "update paused due to failure" }),
+            },
+            opts,
+        );
+        expect(paused).to.include({ ok: false, kind: "failed" });
+        expect(paused.failures[0]).to.match(/^Swarm paused the update: update paused due to failure/);
+        const late = await verifyDeployment(
+            { app: app1, version: "v2", rollout: rollout({ outcome: "deadline", deadlineText: "61 s = …" }) },
+            opts,
+        );
+        expect(late.failures[0]).to.match(/^the rollout did not end within 61 s = …/);
+    });
+
+    it("passes only when Swarm completed with the expected image and the health URL answers the new version", async () => {
+        const healthUrl = `${app.url}/api/health`;
+        const input = {
+            app: { healthUrl, deploymentStatus: "done" as const },
+            version: "v2",
+            expectedImage: "repo/app:v2",
+        };
+        answer = "v2";
+        const good = await verifyDeployment({ ...input, rollout: rollout({}) }, opts);
+        expect(good.ok, good.failures.join()).to.equal(true);
+        expect(good.answeredVersion).to.equal("v2");
+        const other = await verifyDeployment({ ...input, rollout: rollout({ servingImage: "repo/app:v9" }) }, opts);
+        expect(other.failures).to.deep.equal(["Swarm completed, but the service runs repo/app:v9, not repo/app:v2"]);
+        const unknown = await verifyDeployment(input, opts);
+        expect(unknown.failures[0]).to.match(/exports no dokployAppName/);
+    });
+
+    it("fails when the old version still answers after Swarm said completed", async () => {
+        const healthUrl = `${app.url}/api/health`;
+        const probe = new Probe(healthUrl, { intervalMs: 10 }).start();
+        await until(() => probe.answered.ok >= 1, "v1 answers");
+        const v = await verifyDeployment(
+            { app: { healthUrl }, version: "v2", expectedImage: "repo/app:v2", rollout: rollout({}), probe },
+            opts,
+        );
+        expect(v.failures).to.deep.equal([`${healthUrl} still answers v1 after Swarm completed the rollout to v2`]);
+    });
+
+    it("fails a deployment Dokploy did not finish", async () => {
+        const bad = await verifyDeployment(
+            {
+                app: { healthUrl: `${app.url}/api/health`, deploymentStatus: "error", deploymentId: "dep-1" },
+                version: "v1",
+                rollout: rollout({}),
+            },
+            opts,
+        );
         expect(bad.ok).to.equal(false);
         expect(bad.failures.join()).to.match(/dep-1 ended "error"/);
-        const probe = new Probe(app.url, { intervalMs: 20 }).start();
-        const good = await verifyDeployment({ healthUrl, deploymentStatus: "done" }, probe, {
-            healthDeadlineMs: 1000,
-            allowedDowntimeMs: 0,
-        });
-        expect(good.ok, good.failures.join()).to.equal(true);
-        expect(probe.running).to.equal(false);
     });
 });

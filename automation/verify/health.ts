@@ -14,15 +14,38 @@ export interface HealthOptions {
 }
 
 export type HealthResult =
-    | { readonly ok: true; readonly attempts: number; readonly elapsedMs: number }
+    | { readonly ok: true; readonly attempts: number; readonly elapsedMs: number; readonly version?: string }
     | { readonly ok: false; readonly attempts: number; readonly elapsedMs: number; readonly last: string };
 
 /** One GET; resolves to the HTTP status or a one-line reason. Never throws. */
+export interface ProbeAnswer {
+    readonly status?: number;
+    readonly error?: string;
+    readonly timedOut?: boolean;
+    /** The `version` field of a JSON body (apps that say which build answered), when asked for. */
+    readonly version?: string;
+}
+
+/** Body limit for reading `version`: health bodies are small; anything bigger is not one. */
+const MAX_BODY = 64 * 1024;
+
+/** The `version` string of a small JSON body, if it has one. */
+export function versionOf(body: string): string | undefined {
+    if (body.length > MAX_BODY || !body.trimStart().startsWith("{")) return undefined;
+    try {
+        const v = (JSON.parse(body) as { version?: unknown }).version;
+        return typeof v === "string" && v !== "" ? v : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
 export async function probeOnce(
     url: string,
     timeoutMs: number,
     signal?: AbortSignal,
-): Promise<{ status?: number; error?: string; timedOut?: boolean }> {
+    opts: { readVersion?: boolean } = {},
+): Promise<ProbeAnswer> {
     const signals = [AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs))), ...(signal ? [signal] : [])];
     try {
         // redirect: "manual" so a redirect to a login or error page is not mistaken for health.
@@ -31,6 +54,7 @@ export async function probeOnce(
             redirect: "manual",
             headers: { "cache-control": "no-cache" },
         });
+        if (opts.readVersion && res.status < 300) return { status: res.status, version: versionOf(await res.text()) };
         await res.body?.cancel();
         return { status: res.status };
     } catch (err) {
@@ -68,8 +92,10 @@ export async function waitForHealthy(url: string, opts: HealthOptions): Promise<
         if (remaining <= 0 || opts.signal?.aborted) break;
         attempts++;
         const requestTimeout = opts.requestTimeoutMs ?? 5000;
-        const r = await probeOnce(url, Math.max(1, Math.min(requestTimeout, remaining)), opts.signal);
-        if (r.status === 200) return { ok: true, attempts, elapsedMs: performance.now() - started };
+        const r = await probeOnce(url, Math.max(1, Math.min(requestTimeout, remaining)), opts.signal, {
+            readVersion: true,
+        });
+        if (r.status === 200) return { ok: true, attempts, elapsedMs: performance.now() - started, version: r.version };
         // An attempt cut short by the deadline says nothing new about the app: keep the last real answer.
         const clippedByDeadline = r.timedOut === true && remaining < requestTimeout && attempts > 1;
         if (!clippedByDeadline) last = r.status !== undefined ? `HTTP ${r.status}` : (r.error ?? "no answer");

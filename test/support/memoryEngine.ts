@@ -2,6 +2,10 @@
  * An in-memory PromotionEngine: stacks, config and outputs in maps, every call logged.
  * Tests script it (which stacks exist, what a preview shows, when `up` fails or blocks) and the
  * deployed app is whatever `appFor` says, usually a loopback server from test/support/loopback.ts.
+ * With a MemorySwarm, `up` starts a simulated Swarm rollout and, like the DokployApplication
+ * provider, waits for it: it succeeds when Swarm completed and fails with the provider's
+ * partial-state error when Swarm rolled back or the deadline passed (set `upWaitsForRollout`
+ * false for the older provider that returned at Dokploy's `done`).
  */
 import { EnvironmentName } from "../../components/config";
 import {
@@ -13,6 +17,9 @@ import {
     UpResult,
 } from "../../automation/engine";
 import { CliMissingError, StackLockedError } from "../../automation/errors";
+import { RolloutWatch } from "../../automation/rollout";
+import { rolloutDeadline } from "../../automation/rolloutDeadline";
+import { MemorySwarm, UNHEALTHY_REASON as UNHEALTHY } from "./memoryRollout";
 
 export interface MemoryEngineOptions {
     /** The CLI version, or the error cliVersion() throws. */
@@ -20,6 +27,18 @@ export interface MemoryEngineOptions {
     stacks?: EnvironmentName[];
     /** Outputs after an update of `env` to `version`. */
     appFor?: (env: EnvironmentName, version: string) => StackOutputs;
+    swarm?: MemorySwarm;
+}
+
+/**
+ * The provider's error when `up` saw Swarm roll back or time out. Its wording follows the
+ * DokployApplication provider's partial-state error (Swarm's reason, what serves now); promotion
+ * does not parse it beyond "a rollback/deadline was reported", it asks the watch.
+ */
+export function providerRolloutError(appName: string, what: string): Error {
+    return new Error(
+        `error: DokployApplication ${appName}: ${what} (the resource is kept as partially created; the next \`pulumi up\` retries)`,
+    );
 }
 
 export class MemoryEngine implements PromotionEngine {
@@ -38,6 +57,9 @@ export class MemoryEngine implements PromotionEngine {
     appFor: (env: EnvironmentName, version: string) => StackOutputs;
     /** Time spent inside engine calls, so the bench can subtract it. */
     engineMs = 0;
+    readonly swarm?: MemorySwarm;
+    /** Like the provider since issue 8: `up` ends when Swarm's rollout ends. */
+    upWaitsForRollout = true;
 
     constructor(o: MemoryEngineOptions = {}) {
         this.cli = o.cli ?? "3.276.0";
@@ -45,6 +67,12 @@ export class MemoryEngine implements PromotionEngine {
         this.appFor =
             o.appFor ?? ((env, version) => ({ environment: env, imageTag: version, deploymentStatus: "done" }));
         for (const env of this.stacks) this.config.set(env, new Map([["imageTag", "latest"]]));
+        this.swarm = o.swarm;
+    }
+
+    /** The memory RolloutWatch that reports the simulated rollouts (no swarm: none to watch). */
+    get rollout(): RolloutWatch | undefined {
+        return this.swarm?.watch;
     }
 
     private async timed<T>(call: string, run: () => Promise<T> | T): Promise<T> {
@@ -105,6 +133,19 @@ export class MemoryEngine implements PromotionEngine {
             }
             opts.onOutput?.(`Updating (${env})\n    ~ app update [imageTag: ${version}]\n`);
             const outputs = this.appFor(env, version);
+            if (this.swarm) {
+                const rollout = this.swarm.start(env, version);
+                if (this.upWaitsForRollout) {
+                    const deadline = rolloutDeadline(this.swarm.settings).ms * (this.swarm.o.msPerSecond / 1000);
+                    const ended = await rollout.settled(Date.now() + deadline, opts.signal).catch(() => "aborted");
+                    if (ended === "aborted") throw new Error("update cancelled (SIGINT)");
+                    const appName = String(outputs.dokployAppName ?? env);
+                    if (rollout.outcome === "rolled_back")
+                        throw providerRolloutError(appName, `Swarm rolled the update back: ${UNHEALTHY}`);
+                    if (rollout.outcome !== "completed")
+                        throw providerRolloutError(appName, "the rollout did not complete before its deadline");
+                }
+            }
             this.deployed.set(env, outputs);
             return { outputs };
         });

@@ -1,7 +1,11 @@
 /**
- * Runs the real orchestrator against the in-memory engine and a loopback "app": a temp project
- * with complete configs for all three stacks (or the committed ones), a temp state dir, and
- * captured output. Versions listed in `broken` serve 503 on their health endpoint.
+ * Runs the real orchestrator against the in-memory engine, its simulated Swarm and a loopback
+ * "app": a temp project with complete configs for all three stacks (or the committed ones), a
+ * temp state dir, and captured output. The app's health URL (`/<env>/api/health`) answers
+ * `{"status":"ok","version":…}` with whatever the simulated Swarm serves at that moment (502
+ * before the first task is healthy), like the real proxy in front of `tasks.<app>`.
+ * Versions in `broken` fail Swarm's health check (Swarm rolls them back); in `slow` they turn
+ * healthy only after the deadline; in `down` Swarm completes but the health URL answers 503.
  */
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -13,6 +17,10 @@ import { PlainProgress } from "../../automation/progress";
 import { PromotionRecord, RecordStore } from "../../automation/records";
 import { Loopback, startLoopback } from "./loopback";
 import { MemoryEngine } from "./memoryEngine";
+import { MemorySwarm } from "./memoryRollout";
+
+/** Real ms per simulated second: a good rollout (22.8 s) takes ~90 ms, a rollback (36.7 s) ~150 ms. */
+export const MS_PER_SECOND = 4;
 
 export const REPO = path.resolve(__dirname, "..", "..");
 
@@ -21,8 +29,13 @@ export interface Harness {
     readonly stateDir: string;
     readonly app: Loopback;
     readonly engine: MemoryEngine;
-    /** Versions whose health endpoint answers 503. */
+    /** Versions whose containers fail their health check: Swarm rolls them back. */
     readonly broken: Set<string>;
+    /** Versions that turn healthy only after the rollout's deadline. */
+    readonly slow: Set<string>;
+    /** Versions Swarm runs fine but whose health URL answers 503 (say, a broken route). */
+    readonly down: Set<string>;
+    readonly swarm: MemorySwarm;
     readonly records: RecordStore;
     history(env: EnvironmentName): Promise<PromotionRecord[]>;
     run(
@@ -43,23 +56,35 @@ export async function harness(o: { complete?: boolean; devImageTag?: string } = 
         projectDir = tmp;
         const dev = await readFile(path.join(REPO, "Pulumi.dev.yaml"), "utf8");
         const withTag = dev.replace(/nextstack:imageTag: .*/, `nextstack:imageTag: ${o.devImageTag ?? "v1.0.0"}`);
-        for (const env of ["dev", "qa", "prod"]) await writeFile(path.join(tmp, `Pulumi.${env}.yaml`), withTag);
+        // dev's Clerk key is a test key, which prod accepts only while it is not live.
+        const prod = withTag.replace(/(nextstack:imageTag: .*)/, `$1\n  nextstack:allowClerkTestKeysInProd: "true"`);
+        for (const env of ["dev", "qa", "prod"])
+            await writeFile(path.join(tmp, `Pulumi.${env}.yaml`), env === "prod" ? prod : withTag);
     }
     const stateDir = path.join(tmp, "state");
-    const broken = new Set<string>();
+    const repository = (env: string) => `123456789012.dkr.ecr.us-west-2.amazonaws.com/nextstack-${env}`;
+    const swarm = new MemorySwarm({ msPerSecond: MS_PER_SECOND, image: (env, v) => `${repository(env)}:${v}` });
+    const down = new Set<string>();
     const app = await startLoopback((req, res) => {
-        const version = (req.url ?? "").split("/")[2] ?? "";
-        res.statusCode = req.url?.endsWith("/api/health") && broken.has(version) ? 503 : 200;
-        res.end();
+        const env = (req.url ?? "").split("/")[1] as EnvironmentName;
+        const version = swarm.answer(env);
+        res.statusCode = version === undefined ? 502 : down.has(version) ? 503 : 200;
+        res.setHeader("content-type", "application/json");
+        res.end(version === undefined ? "" : JSON.stringify({ status: "ok", version }));
     });
     const engine = new MemoryEngine({
+        swarm,
         appFor: (env, version) => ({
             environment: env,
             imageTag: version,
             deploymentStatus: "done",
             deploymentId: `dep-${env}-${version}`,
-            appUrl: `${app.url}/${env}/${version}/`,
-            healthUrl: `${app.url}/${env}/${version}/api/health`,
+            dokployAppName: `nextstack-${env}-abc123`,
+            dokployApplicationId: `app-${env}`,
+            ecrRepositoryUrl: repository(env),
+            image: `${repository(env)}:${version}`,
+            appUrl: `${app.url}/${env}/`,
+            healthUrl: `${app.url}/${env}/api/health`,
         }),
     });
     const records = new RecordStore(stateDir);
@@ -68,13 +93,26 @@ export async function harness(o: { complete?: boolean; devImageTag?: string } = 
         stateDir,
         app,
         engine,
-        broken,
+        broken: swarm.bad,
+        slow: swarm.slow,
+        down,
+        swarm,
         records,
         history: (env) => records.history(env),
         async run(args, r = {}) {
             const lines: string[] = [];
             const options = parsePromoteArgs(
-                ["--state-dir", stateDir, "--health-timeout", "0.3", "--probe-interval", "20", ...args],
+                [
+                    "--state-dir",
+                    stateDir,
+                    "--health-timeout",
+                    "0.3",
+                    "--probe-interval",
+                    "20",
+                    "--probe-settle",
+                    "60",
+                    ...args,
+                ],
                 {},
                 projectDir,
             );
@@ -89,10 +127,12 @@ export async function harness(o: { complete?: boolean; devImageTag?: string } = 
                     }),
                 signal: r.signal,
                 healthIntervalMs: 10,
+                rollout: swarm.watch,
             });
             return { ...result, output: lines.join("\n") };
         },
         async dispose() {
+            swarm.dispose();
             await app.close();
             await rm(tmp, { recursive: true, force: true });
         },

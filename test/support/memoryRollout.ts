@@ -1,0 +1,250 @@
+/**
+ * A simulated Swarm for the in-memory engine: each `up` starts a rollout that goes through the
+ * states a real one does, on a scaled clock (`msPerSecond` real ms per simulated second), and
+ * a memory RolloutWatch reports them. What answers the app's health URL follows the rollout, so
+ * verification cannot pass before the rollout ends.
+ *
+ * Copied from shared/dokploy/real-rollout-log.md, short health check (interval 2 s, start period
+ * 5 s, retries 2; update delay 10 s, monitor 10 s), 1 replica, v0.25.6:
+ * - good (§1.3, §1.6, §2 "a-v1-to-v2"): new task started +0.7 s, healthy +2.8 s; old and new
+ *   answer alternately until the old task leaves DNS ≈ 1.1 s later; the old task gets SIGTERM
+ *   ≈ 2 s after that; `completed` = healthy + delay + monitor (+22.8 s).
+ * - bad (§1.4, §1.5, §2 "b-v2-to-bad"): unhealthy +9.4 s, task failed +11.4 s with Swarm's error
+ *   "task: non-zero exit (143): dockerexec: unhealthy container", rollback_started +21.7 s,
+ *   rollback_completed +36.7 s; only the old version ever answers.
+ * - first deployment (§2 "0-initial-v1"): nothing answers (502) until the first task is healthy
+ *   (+2.8 s); a created service has no UpdateStatus, so healthy is the end.
+ * - slow beyond the deadline: healthy only after the deadline (the watch gives up first).
+ */
+import { EnvironmentName } from "../../components/config";
+import { RolloutEvent, RolloutResult, RolloutSettings } from "../../components/dokploy/rollout/types";
+import { RolloutWatch, WatchRequest } from "../../automation/rollout";
+import { rolloutDeadline } from "../../automation/rolloutDeadline";
+
+export const SHORT_SETTINGS: RolloutSettings = {
+    replicas: 1,
+    health: { intervalMs: 2000, timeoutMs: 2000, startPeriodMs: 5000, retries: 2 },
+    update: { parallelism: 1, delayMs: 10_000, monitorMs: 10_000, order: "start-first", failureAction: "rollback" },
+};
+
+export const UNHEALTHY_REASON = "task: non-zero exit (143): dockerexec: unhealthy container";
+
+export type RolloutKind = "good" | "bad" | "slow";
+
+interface Step {
+    readonly atS: number;
+    readonly kind?: RolloutEvent["kind"];
+    readonly detail?: string;
+    /** What answers the health URL from this step on. */
+    readonly answering?: readonly string[];
+    readonly outcome?: RolloutResult["outcome"];
+}
+
+function script(kind: RolloutKind, from: string | undefined, to: string, image: (v: string) => string): Step[] {
+    const start: Step[] = [
+        { atS: 0, kind: "submitted", detail: image(to) },
+        { atS: 0.7, kind: "task_started", detail: `task of ${image(to)}` },
+    ];
+    if (!from) return [...start, { atS: 2.8, kind: "task_healthy", answering: [to], outcome: "completed" }];
+    if (kind === "bad")
+        return [
+            ...start,
+            { atS: 9.4, kind: "task_unhealthy", detail: "wget: server returned error: HTTP/1.1 500" },
+            { atS: 11.4, kind: "task_failed", detail: UNHEALTHY_REASON },
+            { atS: 21.7, kind: "rollback_started", detail: `back to ${image(from)}` },
+            { atS: 36.7, kind: "rolled_back", outcome: "rolled_back" },
+        ];
+    if (kind === "slow") return [...start, { atS: 10_000, kind: "task_healthy", answering: [to] }];
+    return [
+        ...start,
+        { atS: 2.8, kind: "task_healthy", answering: [from, to] },
+        { atS: 3.9, answering: [to] },
+        { atS: 5.9, kind: "old_task_stopped", detail: `exit 143, ${image(from)}` },
+        { atS: 22.8, kind: "completed", outcome: "completed" },
+    ];
+}
+
+export class SimulatedRollout {
+    readonly events: RolloutEvent[] = [];
+    outcome?: RolloutResult["outcome"];
+    endedAt?: number;
+    private readonly listeners = new Set<() => void>();
+    readonly onEvent = new Set<(e: RolloutEvent) => void>();
+
+    constructor(
+        readonly env: EnvironmentName,
+        readonly version: string,
+        readonly startedAt: number,
+        readonly fromImage: string | undefined,
+        readonly toImage: string,
+    ) {}
+
+    emit(e: RolloutEvent | undefined, outcome?: RolloutResult["outcome"]): void {
+        if (e) {
+            this.events.push(e);
+            for (const l of this.onEvent) l(e);
+        }
+        if (outcome) {
+            this.outcome = outcome;
+            this.endedAt = Date.now();
+        }
+        for (const l of this.listeners) l();
+    }
+
+    /** Resolves when the outcome is known, or at `deadlineAt` (epoch ms), whichever comes first. */
+    settled(deadlineAt: number, signal?: AbortSignal): Promise<"ended" | "deadline"> {
+        return new Promise((resolve, reject) => {
+            const done = (why: "ended" | "deadline" | "aborted") => {
+                clearTimeout(timer);
+                this.listeners.delete(check);
+                signal?.removeEventListener("abort", abort);
+                if (why === "aborted") reject(new Error("rollout watch aborted"));
+                else resolve(why);
+            };
+            const check = () => {
+                if (this.outcome) done("ended");
+            };
+            const abort = () => done("aborted");
+            const timer = setTimeout(() => done("deadline"), Math.max(0, deadlineAt - Date.now()));
+            this.listeners.add(check);
+            signal?.addEventListener("abort", abort, { once: true });
+            if (signal?.aborted) abort();
+            check();
+        });
+    }
+}
+
+export class MemorySwarm {
+    readonly rollouts: SimulatedRollout[] = [];
+    /** Versions whose containers fail their health check, and ones that turn healthy too late. */
+    readonly bad = new Set<string>();
+    readonly slow = new Set<string>();
+    /** Every observable step in order, for order assertions ("verified after completed"). */
+    readonly log: string[] = [];
+    private readonly answering = new Map<EnvironmentName, readonly string[]>();
+    private readonly images = new Map<EnvironmentName, string>();
+    private readonly timers = new Set<NodeJS.Timeout>();
+    private readonly started = new Set<() => void>();
+    private turn = 0;
+
+    constructor(
+        readonly o: {
+            msPerSecond: number;
+            settings?: RolloutSettings;
+            image: (env: EnvironmentName, v: string) => string;
+        },
+    ) {}
+
+    get settings(): RolloutSettings {
+        return this.o.settings ?? SHORT_SETTINGS;
+    }
+
+    /** The version answering the health URL now (alternating while both tasks are in DNS); undefined = 502. */
+    answer(env: EnvironmentName): string | undefined {
+        const a = this.answering.get(env);
+        return a?.length ? a[this.turn++ % a.length] : undefined;
+    }
+
+    servingImage(env: EnvironmentName): string | undefined {
+        return this.images.get(env);
+    }
+
+    /** Starts a rollout of `version` in `env` and returns it (its steps fire on the scaled clock). */
+    start(env: EnvironmentName, version: string): SimulatedRollout {
+        const from = this.answering.get(env)?.at(-1);
+        const fromImage = this.images.get(env);
+        const toImage = this.o.image(env, version);
+        const r = new SimulatedRollout(env, version, Date.now(), fromImage, toImage);
+        this.rollouts.push(r);
+        const kind: RolloutKind = this.bad.has(version) ? "bad" : this.slow.has(version) ? "slow" : "good";
+        for (const step of script(kind, from, version, (v) => this.o.image(env, v))) {
+            const timer = setTimeout(() => {
+                this.timers.delete(timer);
+                if (step.answering) this.answering.set(env, step.answering);
+                if (step.outcome === "completed") this.images.set(env, toImage);
+                if (step.kind) this.log.push(`${env} ${version} ${step.kind}`);
+                r.emit(step.kind ? { at: Date.now(), kind: step.kind, detail: step.detail } : undefined, step.outcome);
+            }, step.atS * this.o.msPerSecond);
+            this.timers.add(timer);
+        }
+        for (const l of this.started) l();
+        return r;
+    }
+
+    /** The memory RolloutWatch: waits for the rollout started at or after `since`, then for its end. */
+    readonly watch: RolloutWatch = {
+        baseline: async (env) => {
+            const image = this.images.get(env);
+            return image ? [`container-of-${image}`] : [];
+        },
+        watch: async (env, req: WatchRequest): Promise<RolloutResult> => {
+            const deadline = rolloutDeadline(this.settings);
+            const deadlineMs = deadline.ms * (this.o.msPerSecond / 1000);
+            const deadlineAt = req.since + deadlineMs;
+            const rollout = await this.rolloutSince(env, req.since, deadlineAt, req.signal);
+            const forward = (e: RolloutEvent) => req.onEvent?.(e);
+            for (const e of rollout?.events ?? []) forward(e);
+            rollout?.onEvent.add(forward);
+            const ended = rollout
+                ? await rollout.settled(deadlineAt, req.signal).finally(() => rollout.onEvent.delete(forward))
+                : "deadline";
+            const outcome = ended === "ended" && rollout?.outcome ? rollout.outcome : "deadline";
+            const events = [...(rollout?.events ?? [])];
+            if (outcome === "deadline") events.push({ at: Date.now(), kind: "deadline" });
+            return {
+                outcome,
+                servingImage: this.images.get(env),
+                reason: outcome === "rolled_back" ? UNHEALTHY_REASON : undefined,
+                events,
+                deadlineMs,
+                deadlineText: `${deadline.text} (simulated: 1 s = ${this.o.msPerSecond} ms)`,
+                calls: 0,
+                startedAt: req.since,
+                endedAt: Date.now(),
+            };
+        },
+    };
+
+    private async rolloutSince(
+        env: EnvironmentName,
+        since: number,
+        deadlineAt: number,
+        signal?: AbortSignal,
+    ): Promise<SimulatedRollout | undefined> {
+        const find = () => this.rollouts.find((r) => r.env === env && r.startedAt >= since);
+        const existing = find();
+        if (existing) return existing;
+        return new Promise((resolve, reject) => {
+            const done = () => {
+                clearTimeout(timer);
+                this.started.delete(check);
+                signal?.removeEventListener("abort", abort);
+            };
+            const check = () => {
+                const r = find();
+                if (r) {
+                    done();
+                    resolve(r);
+                }
+            };
+            const abort = () => {
+                done();
+                reject(new Error("rollout watch aborted"));
+            };
+            const timer = setTimeout(
+                () => {
+                    done();
+                    resolve(undefined);
+                },
+                Math.max(0, deadlineAt - Date.now()),
+            );
+            this.started.add(check);
+            signal?.addEventListener("abort", abort, { once: true });
+        });
+    }
+
+    dispose(): void {
+        for (const t of this.timers) clearTimeout(t);
+        this.timers.clear();
+    }
+}
