@@ -4,7 +4,6 @@
  * `promote`/`status` entry points, never in a hang or a stack trace.
  */
 import { expect } from "chai";
-import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -19,16 +18,17 @@ interface Ran {
     stderr: string;
 }
 
-function runEntry(entry: string, args: string[], env: NodeJS.ProcessEnv): Promise<Ran> {
-    return new Promise((resolve) => {
-        execFile(
-            process.execPath,
-            ["--import", "tsx", path.join(REPO, "automation", entry), ...args],
-            { cwd: REPO, env: { ...process.env, ...env }, timeout: 15_000 },
-            (err, stdout, stderr) =>
-                resolve({ code: typeof err?.code === "number" ? err.code : err ? 1 : 0, stdout, stderr }),
-        );
+/** Runs an automation entry point as a user would; execa reports the exit code and output without throwing. */
+async function runEntry(entry: string, args: string[], env: NodeJS.ProcessEnv): Promise<Ran> {
+    const { execa } = await import("execa");
+    const r = await execa(process.execPath, ["--import", "tsx", path.join(REPO, "automation", entry), ...args], {
+        cwd: REPO,
+        env,
+        reject: false,
+        timeout: 15_000,
     });
+    if (r.timedOut) throw new Error(`${entry} ${args.join(" ")} did not finish in 15 s\n${r.stderr}`);
+    return { code: r.exitCode ?? 1, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe("LocalEngine without a Pulumi CLI", () => {
