@@ -19,6 +19,9 @@ export const accountId = env.accountId;
 export const region = config.aws.region;
 export const ecrRepositoryUrl = env.registry.repositoryUrl;
 export const image = env.image;
+export const imageDigest = env.imageDigest;
+/** After a fresh account's first `up`: push the first image, then promote ("none" once deployed). */
+export const nextStep = env.nextStep;
 export const imageTag = config.imageTag;
 export const pushRoleArn = env.oidc.pushRoleArn;
 export const previewRoleArn = env.oidc.previewRoleArn;

@@ -7,13 +7,14 @@ import * as aws from "@pulumi/aws";
 import * as command from "@pulumi/command";
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import { AwsTarget, ecrRegistryHost, ecrRepositoryArn, s3BucketArn } from "./arns";
+import { AwsTarget, ecrRegistryHost, ecrRepositoryArn, ecrRepositoryUrl, s3BucketArn } from "./arns";
 import { AssetsBucket } from "./assetsBucket";
 import { CiSecrets } from "./ciSecrets";
 import { ENVIRONMENT_LABELS, PROJECT, StackConfig, StackOwnedVariable } from "./config";
 import { DokployApplication } from "./dokploy/application";
 import { DokployHost } from "./dokployHost";
 import { GithubOidc } from "./githubOidc";
+import { chooseImage } from "./imageRef";
 import { ImageRegistry } from "./registry";
 import { RuntimeAccess } from "./runtimeAccess";
 
@@ -60,8 +61,12 @@ export class Environment extends pulumi.ComponentResource {
     public readonly application: DokployApplication;
     /** The account the AWS credentials actually reach (the provider refuses any other). */
     public readonly accountId: pulumi.Output<string>;
-    /** The image the app runs: config.image, or `<repositoryUrl>:<imageTag>`. */
+    /** The image the app is configured with: config.image, `<repositoryUrl>@<digest>`, or `<repositoryUrl>:<imageTag>` while absent. */
     public readonly image: pulumi.Output<string>;
+    /** The digest deployed, "" while the image is not in the registry. */
+    public readonly imageDigest: pulumi.Output<string>;
+    /** What to do next ("none" once the app runs its image): on a fresh account, push the first image. */
+    public readonly nextStep: pulumi.Output<string>;
     /** The app container's environment variables, a Pulumi secret. */
     public readonly appEnv: pulumi.Output<Record<string, string>>;
     public readonly appUrl: pulumi.Output<string>;
@@ -197,9 +202,21 @@ export class Environment extends pulumi.ComponentResource {
         // The configured account: the provider's allowedAccountIds already refuses any other, and
         // no invoke is needed (an unanswered invoke would leave this output pending forever).
         this.accountId = pulumi.output(c.aws.accountId);
-        this.image = c.image
-            ? pulumi.output(c.image)
-            : pulumi.interpolate`${this.registry.repositoryUrl}:${c.imageTag}`;
+        // Deploy only an image the registry holds (a fresh account's repository starts empty).
+        const choice = chooseImage(
+            {
+                environment: env,
+                repositoryName: this.registry.name,
+                repositoryUrl: ecrRepositoryUrl(target, repositoryName),
+                tag: c.imageTag,
+                digest: c.imageDigest,
+                override: c.image,
+            },
+            { parent: this, provider: this.awsProvider },
+        );
+        this.image = choice.image;
+        this.imageDigest = choice.digest;
+        this.nextStep = choice.nextStep;
         this.appEnv = pulumi.secret(
             pulumi
                 .all([
@@ -225,6 +242,7 @@ export class Environment extends pulumi.ComponentResource {
                 // Swarm service name prefix; Dokploy appends a random 6-character suffix.
                 appName: c.appName,
                 dockerImage: this.image,
+                deploy: choice.deploy,
                 env: this.appEnv,
                 replicas: c.replicas,
                 healthCheck: { path: c.healthPath, port: c.port },
@@ -255,6 +273,8 @@ export class Environment extends pulumi.ComponentResource {
         this.registerOutputs({
             accountId: this.accountId,
             image: this.image,
+            imageDigest: this.imageDigest,
+            nextStep: this.nextStep,
             appUrl: this.appUrl,
             healthUrl: this.healthUrl,
         });

@@ -12,6 +12,8 @@ const OUTPUT_NAMES = [
     "region",
     "ecrRepositoryUrl",
     "image",
+    "imageDigest",
+    "nextStep",
     "imageTag",
     "pushRoleArn",
     "previewRoleArn",
@@ -57,7 +59,9 @@ describe("Environment and index.ts", () => {
             it("exports exactly the outputs the promotion tooling reads, none of them secret", () => {
                 expect(Object.keys(run.outputs)).to.have.members(OUTPUT_NAMES);
                 expect(run.secretOutputs).to.deep.equal([]);
-                for (const name of OUTPUT_NAMES) expect(run.outputs[name], name).to.be.a("string").and.not.equal("");
+                // imageDigest stays "" until the registry holds the image (a fresh account: freshAccount.spec).
+                for (const name of OUTPUT_NAMES.filter((n) => n !== "imageDigest"))
+                    expect(run.outputs[name], name).to.be.a("string").and.not.equal("");
             });
 
             it("exports this environment's values", () => {
@@ -122,12 +126,17 @@ describe("Environment and index.ts", () => {
                 for (const i of awsInvokes) expect(i.provider.startsWith(`${urn}::`), i.token).to.equal(true);
             });
 
-            it("needs no AWS invoke, so no output waits on a lookup (accountId is the pinned, configured account)", () => {
+            it("its only AWS invoke is the image lookup in its own repository (accountId is the pinned, configured account)", () => {
                 expect(
                     allInvocations()
                         .filter((i) => i.token.startsWith("aws:"))
-                        .map((i) => i.token),
-                ).to.deep.equal([]);
+                        .map((i) => [i.token, i.inputs]),
+                ).to.deep.equal([
+                    [
+                        "aws:ecr/getImage:getImage",
+                        { repositoryName: `nextstack-saas-starter-${stack}`, imageTag: "latest" },
+                    ],
+                ]);
                 expect(run.outputs.accountId).to.equal(ACCOUNTS[stack]);
             });
 

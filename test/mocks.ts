@@ -235,8 +235,10 @@ const mocks: pulumi.runtime.Mocks = {
     call(args) {
         const inputs = args.inputs as Record<string, unknown>;
         invocations.push({ token: args.token, inputs, provider: args.provider ?? "" });
-        const { account } = providerOf(args.provider);
+        const { account, region } = providerOf(args.provider);
         switch (args.token) {
+            case "aws:ecr/getImage:getImage":
+                return getImage(inputs, account, region);
             case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": {
                 const url = str(inputs.url);
                 return {
@@ -256,6 +258,48 @@ const mocks: pulumi.runtime.Mocks = {
         }
     },
 };
+
+/**
+ * The images in each ECR repository, as `aws.ecr.getImage` finds them: `<account>/<repository>`
+ * → tag → digest. Empty, as in a fresh account, unless a test pushes one (and clears it after).
+ */
+export const ecrImages = new Map<string, Map<string, string>>();
+
+/**
+ * `aws:ecr/getImage:getImage` as the provider answers it: found → the image's digest, tags and
+ * `<repositoryUri>@<digest>`; missing → the data source fails with the DescribeImages error
+ * (terraform-provider-aws internal/service/ecr/image_data_source.go: "reading ECR Images: %s";
+ * the ImageNotFoundException text is ECR's, as recorded from a live account). The bridge wraps a
+ * data-source error as "invoking <tok>" (pulumi-terraform-bridge pkg/tfbridge/provider.go, Invoke)
+ * and the engine returns it as a gRPC error whose `details` the SDK turns into the rejection.
+ */
+function getImage(inputs: Record<string, unknown>, account: string, region: string): Record<string, unknown> {
+    const repositoryName = str(inputs.repositoryName);
+    const images = ecrImages.get(`${account}/${repositoryName}`) ?? new Map<string, string>();
+    const tag = str(inputs.imageTag);
+    const wanted = str(inputs.imageDigest);
+    const digest = wanted ? ([...images.values()].find((d) => d === wanted) ?? "") : (images.get(tag) ?? "");
+    if (!digest) {
+        const id = `{imageDigest:'${wanted || "null"}', imageTag:'${tag || "null"}'}`;
+        const token = "aws:ecr/getImage:getImage";
+        const details =
+            `invocation of ${token} returned an error: invoking ${token}: reading ECR Images: operation error ECR: DescribeImages, ` +
+            `https response error StatusCode: 400, ImageNotFoundException: The image with imageId ${id} does not exist within the repository with name '${repositoryName}' in the registry with id '${account}'`;
+        throw Object.assign(new Error(details), { details });
+    }
+    const tags = [...images].filter(([, d]) => d === digest).map(([t]) => t);
+    return {
+        id: digest,
+        imageDigest: digest,
+        imageTags: tags,
+        imageUri: `${account}.dkr.ecr.${region}.amazonaws.com/${repositoryName}@${digest}`,
+        registryId: account,
+        repositoryName,
+        imagePushedAt: 1767225600,
+        imageSizeInBytes: 52428800,
+        ...(tag ? { imageTag: tag } : {}),
+    };
+}
 
 /** A stable numeric id per GitHub login, as `github.getUser` would return. */
 export function githubUserId(login: string): number {

@@ -154,7 +154,11 @@ describe("index.ts under naive, independent mocks (in a process of their own)", 
                 expect(run().errors).to.deep.equal([]);
                 expect(run().pending).to.deep.equal([]);
                 expect(run().registrations.length).to.be.greaterThan(20);
-                if (c.call === "throw") expect(run().invokes, "the committed config needs no invoke").to.deep.equal([]);
+                // The committed config's only invoke is the registry lookup of the image; its failure is "not checked".
+                if (c.call === "throw") expect(run().invokes).to.deep.equal(["aws:ecr/getImage:getImage"]);
+                // No lookup answer names a digest here, so the app is configured but not deployed.
+                const app = one(run().registrations, "pulumi-nodejs:dynamic/dokploy:Application", `${c.stack}-app`);
+                expect(app.inputs.deploy).to.equal(false);
             });
 
             it("every output is this stack's concrete value, except the few only the cloud knows", () => {
@@ -165,6 +169,7 @@ describe("index.ts under naive, independent mocks (in a process of their own)", 
                     region: "us-west-2",
                     ecrRepositoryUrl: e.repoUrl,
                     image: `${e.repoUrl}:latest`,
+                    imageDigest: "",
                     imageTag: "latest",
                     pushRoleArn: e.pushRoleArn,
                     previewRoleArn: e.previewRoleArn,
