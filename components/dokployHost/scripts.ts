@@ -53,6 +53,8 @@ export interface EcrLoginScripts {
 }
 
 const SAFE = /^[A-Za-z0-9.-]+$/;
+/** A registry host may carry a port (a test's loopback registry); ECR's never does. */
+const SAFE_HOST = /^[A-Za-z0-9.-]+(:[0-9]+)?$/;
 const SAFE_PATH = /^\/[A-Za-z0-9._/-]+$/;
 /** cron's PATH: the official AWS CLI installer puts `aws` in /usr/local/bin. */
 export const CRON_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -64,7 +66,8 @@ export function ecrLoginScripts(p: EcrLoginScriptParams): EcrLoginScripts {
     const { layout: overrides, ...names } = p;
     for (const [key, value] of Object.entries(names)) {
         // Values are interpolated into shell text: allow only what names and hosts need.
-        if (!SAFE.test(value)) throw new Error(`ecrLoginScripts: ${key} "${value}" must match ${SAFE}`);
+        const rule = key === "registryHost" ? SAFE_HOST : SAFE;
+        if (!rule.test(value)) throw new Error(`ecrLoginScripts: ${key} "${value}" must match ${rule}`);
     }
     const layout = { ...DEFAULT_LAYOUT, ...overrides };
     for (const [key, value] of Object.entries(layout)) {
