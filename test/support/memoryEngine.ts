@@ -18,7 +18,6 @@ import {
 } from "../../automation/engine";
 import { CliMissingError, StackLockedError } from "../../automation/errors";
 import { RolloutWatch } from "../../automation/rollout";
-import { rolloutDeadline } from "../../automation/rolloutDeadline";
 import { MemorySwarm, UNHEALTHY_REASON as UNHEALTHY } from "./memoryRollout";
 
 export interface MemoryEngineOptions {
@@ -136,8 +135,7 @@ export class MemoryEngine implements PromotionEngine {
             if (this.swarm) {
                 const rollout = this.swarm.start(env, version);
                 if (this.upWaitsForRollout) {
-                    const deadline = rolloutDeadline(this.swarm.settings).ms * (this.swarm.o.msPerSecond / 1000);
-                    const ended = await rollout.settled(Date.now() + deadline, opts.signal).catch(() => "aborted");
+                    const ended = await rollout.settled(opts.signal).catch(() => "aborted");
                     if (ended === "aborted") throw new Error("update cancelled (SIGINT)");
                     const appName = String(outputs.dokployAppName ?? env);
                     if (rollout.outcome === "rolled_back")

@@ -31,6 +31,8 @@ export const UNHEALTHY_REASON = "task: non-zero exit (143): dockerexec: unhealth
 
 export type RolloutKind = "good" | "bad" | "slow";
 
+const NO_ROLLOUT_MS = 5000;
+
 interface Step {
     readonly atS: number;
     readonly kind?: RolloutEvent["kind"];
@@ -91,11 +93,18 @@ export class SimulatedRollout {
         for (const l of this.listeners) l();
     }
 
-    /** Resolves when the outcome is known, or at `deadlineAt` (epoch ms), whichever comes first. */
-    settled(deadlineAt: number, signal?: AbortSignal): Promise<"ended" | "deadline"> {
+    /** Set by the simulated clock when the rollout's deadline passed (so load cannot reorder it). */
+    deadlinePassed = false;
+
+    passDeadline(): void {
+        this.deadlinePassed = true;
+        for (const l of this.listeners) l();
+    }
+
+    /** Resolves when the outcome is known, or when the deadline passed on the same clock. */
+    settled(signal?: AbortSignal): Promise<"ended" | "deadline"> {
         return new Promise((resolve, reject) => {
             const done = (why: "ended" | "deadline" | "aborted") => {
-                clearTimeout(timer);
                 this.listeners.delete(check);
                 signal?.removeEventListener("abort", abort);
                 if (why === "aborted") reject(new Error("rollout watch aborted"));
@@ -103,9 +112,9 @@ export class SimulatedRollout {
             };
             const check = () => {
                 if (this.outcome) done("ended");
+                else if (this.deadlinePassed) done("deadline");
             };
             const abort = () => done("aborted");
-            const timer = setTimeout(() => done("deadline"), Math.max(0, deadlineAt - Date.now()));
             this.listeners.add(check);
             signal?.addEventListener("abort", abort, { once: true });
             if (signal?.aborted) abort();
@@ -167,6 +176,12 @@ export class MemorySwarm {
             }, step.atS * this.o.msPerSecond);
             this.timers.add(timer);
         }
+        // The deadline is a step on the same scaled clock, so a loaded machine cannot reorder it.
+        const deadline = setTimeout(() => {
+            this.timers.delete(deadline);
+            r.passDeadline();
+        }, this.deadlineMs);
+        this.timers.add(deadline);
         for (const l of this.started) l();
         return r;
     }
@@ -179,14 +194,12 @@ export class MemorySwarm {
         },
         watch: async (env, req: WatchRequest): Promise<RolloutResult> => {
             const deadline = rolloutDeadline(this.settings);
-            const deadlineMs = deadline.ms * (this.o.msPerSecond / 1000);
-            const deadlineAt = req.since + deadlineMs;
-            const rollout = await this.rolloutSince(env, req.since, deadlineAt, req.signal);
+            const rollout = await this.rolloutSince(env, req.since, req.signal);
             const forward = (e: RolloutEvent) => req.onEvent?.(e);
             for (const e of rollout?.events ?? []) forward(e);
             rollout?.onEvent.add(forward);
             const ended = rollout
-                ? await rollout.settled(deadlineAt, req.signal).finally(() => rollout.onEvent.delete(forward))
+                ? await rollout.settled(req.signal).finally(() => rollout.onEvent.delete(forward))
                 : "deadline";
             const outcome = ended === "ended" && rollout?.outcome ? rollout.outcome : "deadline";
             const events = [...(rollout?.events ?? [])];
@@ -196,7 +209,7 @@ export class MemorySwarm {
                 servingImage: this.images.get(env),
                 reason: outcome === "rolled_back" ? UNHEALTHY_REASON : undefined,
                 events,
-                deadlineMs,
+                deadlineMs: this.deadlineMs,
                 deadlineText: `${deadline.text} (simulated: 1 s = ${this.o.msPerSecond} ms)`,
                 calls: 0,
                 startedAt: req.since,
@@ -205,10 +218,18 @@ export class MemorySwarm {
         },
     };
 
+    /** The deadline in real ms on the scaled clock. */
+    get deadlineMs(): number {
+        return rolloutDeadline(this.settings).ms * (this.o.msPerSecond / 1000);
+    }
+
+    /**
+     * The rollout started at or after `since`; waits for it while the update is being submitted.
+     * No rollout within NO_ROLLOUT_MS (real time, generous for a loaded machine) = none came.
+     */
     private async rolloutSince(
         env: EnvironmentName,
         since: number,
-        deadlineAt: number,
         signal?: AbortSignal,
     ): Promise<SimulatedRollout | undefined> {
         const find = () => this.rollouts.find((r) => r.env === env && r.startedAt >= since);
@@ -231,13 +252,10 @@ export class MemorySwarm {
                 done();
                 reject(new Error("rollout watch aborted"));
             };
-            const timer = setTimeout(
-                () => {
-                    done();
-                    resolve(undefined);
-                },
-                Math.max(0, deadlineAt - Date.now()),
-            );
+            const timer = setTimeout(() => {
+                done();
+                resolve(undefined);
+            }, NO_ROLLOUT_MS);
             this.started.add(check);
             signal?.addEventListener("abort", abort, { once: true });
         });

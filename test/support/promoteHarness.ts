@@ -40,7 +40,12 @@ export interface Harness {
     history(env: EnvironmentName): Promise<PromotionRecord[]>;
     run(
         args: string[],
-        o?: { isTTY?: boolean; confirm?: (m: string) => Promise<boolean>; signal?: AbortSignal },
+        o?: {
+            isTTY?: boolean;
+            confirm?: (m: string) => Promise<boolean>;
+            signal?: AbortSignal;
+            stepSummaryFile?: string;
+        },
     ): Promise<PromotionResult & { output: string }>;
     dispose(): Promise<void>;
 }
@@ -128,6 +133,7 @@ export async function harness(o: { complete?: boolean; devImageTag?: string } = 
                 signal: r.signal,
                 healthIntervalMs: 10,
                 rollout: swarm.watch,
+                stepSummaryFile: r.stepSummaryFile,
             });
             return { ...result, output: lines.join("\n") };
         },
