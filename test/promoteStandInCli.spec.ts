@@ -1,0 +1,186 @@
+/**
+ * The real LocalWorkspace adapter end to end, with the stand-in `pulumi` first on PATH
+ * (test/support/standInPulumi) and a loopback STS: each engine run sees only its own
+ * environment's AWS profile, a wrong-account profile stops the run before any preview, nothing
+ * is left behind when a promotion stops before its update, and the user's selected stack stays.
+ */
+import { expect } from "chai";
+import { stsCallerIdentity } from "../automation/aws/callerIdentity";
+import { LocalEngine } from "../automation/localEngine";
+import { parsePromoteArgs } from "../automation/options";
+import { promote, PromotionResult } from "../automation/orchestrator";
+import { PlainProgress } from "../automation/progress";
+import { RolloutWatch } from "../automation/rollout";
+import { ACCOUNTS, ENVS, KEYS, LogEntry, PROFILES, SHELL, stackOf, World, world } from "./support/standInPulumi/world";
+
+/**
+ * Swarm completes every rollout: following it through Dokploy is issue 8's subject (tested with
+ * the fake Dokploy and the memory Swarm); here only the engine runs and their credentials matter.
+ */
+const swarmCompletes: RolloutWatch = {
+    baseline: async () => [],
+    watch: async (_env, req) => ({
+        outcome: "completed",
+        servingImage: req.expectedImage,
+        events: [],
+        deadlineMs: 60_000,
+        deadlineText: "stand-in",
+        calls: 0,
+        startedAt: req.since,
+        endedAt: Date.now(),
+    }),
+};
+
+async function run(
+    w: World,
+    args: string[],
+    o: { isTTY?: boolean; confirm?: () => Promise<boolean> } = {},
+): Promise<PromotionResult & { output: string }> {
+    const lines: string[] = [];
+    const options = parsePromoteArgs(
+        ["--state-dir", w.stateDir, "--health-timeout", "5", "--probe-interval", "20", ...args],
+        {},
+        w.projectDir,
+    );
+    const result = await promote(options, {
+        engine: new LocalEngine({ projectDir: w.projectDir, terminalDeliversSigint: false }),
+        progress: new PlainProgress((l) => lines.push(l)),
+        isTTY: o.isTTY ?? false,
+        confirm: o.confirm ?? (async () => true),
+        identityOf: stsCallerIdentity,
+        rollout: swarmCompletes,
+        healthIntervalMs: 10,
+    });
+    return { ...result, output: lines.join("\n") };
+}
+
+const engineRuns = (log: LogEntry[]) => log.filter((e) => e.kind === "run" && ["preview", "up"].includes(e.argv[0]));
+
+describe("promotion through the real LocalWorkspace adapter and a stand-in pulumi CLI", function () {
+    this.timeout(60_000);
+
+    describe("dev → qa → prod", () => {
+        let w: World;
+        let r: PromotionResult & { output: string };
+        before(async () => {
+            w = await world();
+            r = await run(w, ["--yes"]);
+        });
+        after(() => w.dispose());
+
+        it("verifies every environment", () => {
+            expect(r.exitCode, r.output).to.equal(0);
+            expect(r.results.map((x) => `${x.env} ${x.status} ${x.version}`)).to.deep.equal([
+                "dev verified v1.0.0",
+                "qa verified v1.0.0",
+                "prod verified v1.0.0",
+            ]);
+            expect(r.output).to.include("AWS credentials");
+        });
+
+        it("runs each environment's engine with its own profile only, never the shell's credentials", () => {
+            const log = w.log();
+            const runs = engineRuns(log);
+            expect(runs.map((e) => `${e.argv[0]} ${stackOf(e.argv)}`)).to.deep.equal([
+                "preview dev",
+                "up dev",
+                "preview qa",
+                "up qa",
+                "preview prod",
+                "up prod",
+            ]);
+            // Every CLI call that addresses a stack, not only preview/up (config, outputs, history).
+            const stackCalls = log.filter((e) => e.kind === "run" && stackOf(e.argv));
+            expect(stackCalls.length).to.be.greaterThan(runs.length);
+            for (const e of stackCalls) {
+                const env = stackOf(e.argv) as (typeof ENVS)[number];
+                const aws = e.env ?? {};
+                expect(aws.AWS_PROFILE, e.argv.join(" ")).to.equal(PROFILES[env]);
+                expect(aws.AWS_REGION).to.equal("us-west-2");
+                expect(aws).to.not.have.any.keys("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN");
+                expect(Object.values(aws)).to.not.include(SHELL.AWS_PROFILE);
+                expect(e.cwd).to.equal(w.projectDir);
+            }
+        });
+
+        it("checked each account through its own profile before the first preview", () => {
+            expect(w.sts.calls.map((c) => c.accessKeyId)).to.deep.equal([KEYS.dev, KEYS.qa, KEYS.prod]);
+            expect(r.output.indexOf("AWS credentials")).to.be.lessThan(r.output.indexOf("dev: preview"));
+            expect(r.output).to.include(`dev ${ACCOUNTS.dev} (${PROFILES.dev}), qa ${ACCOUNTS.qa} (${PROFILES.qa})`);
+        });
+
+        it("leaves the user's selected stack as it was and never runs `stack select`", () => {
+            expect(w.selectedStack()).to.equal("qa");
+            expect(w.log().filter((e) => e.argv[0] === "stack" && e.argv[1] === "select")).to.deep.equal([]);
+        });
+    });
+
+    it("a profile that reaches another account stops the run before any preview, naming profile and account", async () => {
+        // qa's profile holds a key of the dev account.
+        const w = await world({ profileKeys: { qa: KEYS.dev } });
+        try {
+            const before = await w.stackFiles();
+            const r = await run(w, ["--yes"]);
+            expect(r.exitCode).to.equal(1);
+            expect(r.output).to.include(
+                `qa: the AWS profile "${PROFILES.qa}" reaches account ${ACCOUNTS.dev} (arn:aws:iam::${ACCOUNTS.dev}:user/${KEYS.dev}), not ${ACCOUNTS.qa} (accountId in Pulumi.qa.yaml).`,
+            );
+            expect(r.output).to.include(
+                `Next: pulumi config set aws:profile <the profile of account ${ACCOUNTS.qa}> -s qa`,
+            );
+            expect(engineRuns(w.log())).to.deep.equal([]);
+            expect(await w.stackFiles()).to.deep.equal(before);
+        } finally {
+            await w.dispose();
+        }
+    });
+
+    describe("a promotion that stops before its update leaves the stack files exactly as they were", () => {
+        const cases: {
+            what: string;
+            args: string[];
+            isTTY?: boolean;
+            confirm?: () => Promise<boolean>;
+            behaviour?: Parameters<typeof world>[0];
+            says: string;
+        }[] = [
+            {
+                what: "a declined prompt",
+                args: ["--only", "dev", "--image-tag", "v2.0.0"],
+                isTTY: true,
+                confirm: async () => false,
+                says: "dev",
+            },
+            {
+                what: "a gate refusal (no terminal, no --yes)",
+                args: ["--only", "dev", "--image-tag", "v2.0.0"],
+                says: "--yes",
+            },
+            {
+                what: "a failed preview",
+                args: ["--only", "dev", "--image-tag", "v2.0.0", "--yes"],
+                behaviour: { behaviour: { dev: { failPreview: "aws:ecr/repository:Repository: AccessDenied" } } },
+                says: "AccessDenied",
+            },
+        ];
+        for (const c of cases) {
+            it(c.what, async () => {
+                const w = await world(c.behaviour);
+                try {
+                    const before = await w.stackFiles();
+                    const r = await run(w, c.args, { isTTY: c.isTTY, confirm: c.confirm });
+                    expect(r.exitCode, r.output).to.equal(1);
+                    expect(r.output).to.include(c.says);
+                    const log = w.log();
+                    // The version was pinned for the preview, so the restore is what is being tested.
+                    expect(log.some((e) => e.argv[0] === "config" && e.argv[1] === "set")).to.equal(true);
+                    expect(engineRuns(log).map((e) => e.argv[0])).to.deep.equal(["preview"]);
+                    expect(await w.stackFiles()).to.deep.equal(before);
+                    expect(w.selectedStack()).to.equal("qa");
+                } finally {
+                    await w.dispose();
+                }
+            });
+        }
+    });
+});

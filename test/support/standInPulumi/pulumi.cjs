@@ -1,0 +1,309 @@
+/**
+ * A stand-in `pulumi` CLI for tests: answers the commands @pulumi/pulumi 3.276.0's Automation API
+ * runs, in the real CLI's output formats, and records argv, cwd, AWS environment and signals.
+ * Plain CommonJS so each call starts as fast as `node` does (the Automation API calls it often).
+ *
+ * What it copies, and from where:
+ * - `version` prints `v3.276.0` (`pulumi version`); PulumiCommand.get parses it with semver
+ *   (automation/cmd.js).
+ * - `stack ls --json`: `[{"name","current","updateInProgress","resourceCount","url"}]`
+ *   (docs: pulumi_stack_ls; automation/localWorkspace.js listStacks parses JSON).
+ *   `stack select --stack X` persists the selection, as the real CLI does in its workspace file.
+ * - `config --show-secrets --json`: `{"proj:key":{"value":"…","secret":false}}` and
+ *   `config get KEY --json`: `{"value":"…","secret":false}` (localWorkspace.js getAllConfig/getConfig
+ *   JSON.parse the stdout); `config set KEY --stack X --plaintext --non-interactive -- VALUE`
+ *   edits Pulumi.X.yaml in the working directory like the real CLI (comments kept).
+ * - `preview/up … --event-log <path|tcp://host:port>`: engine events as JSON, one per line to a
+ *   file, or over the Events gRPC service for CLIs > 3.205.0 (automation/stack.js setupEventLog,
+ *   EventsServer: each EventRequest.event is one JSON event). The sequence is the engine's:
+ *   preludeEvent, resourcePreEvent per step, summaryEvent {maybeCorrupt, durationSeconds,
+ *   resourceChanges, policyPacks}, then cancelEvent last (automation/events.d.ts).
+ * - `stack output --json [--show-secrets]` (masked secrets are "[secret]", localWorkspace.js
+ *   stackOutputs), `stack history --json …` (UpdateSummary list, stack.js info), `cancel --yes`.
+ * - A missing stack fails with `error: no stack named 'X' found` (errors.js notFoundRegex).
+ * - SIGINT: the first prints `^C received; cancelling. If you would like to terminate immediately,
+ *   press ^C again.` and cancels (exit 255, `error: update canceled`); a second terminates at once.
+ *
+ * Driven by $STANDIN_PULUMI_STATE (a directory): script.json says which stacks exist and how
+ * they behave ({stacks: {dev: {outputs, steps, failPreview, holdUp, holdPreview}}}), `current`
+ * holds the selected stack, `log.jsonl` receives the records, `outputs-<stack>.json` the outputs.
+ */
+"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+
+const VERSION = process.env.STANDIN_PULUMI_VERSION || "3.276.0";
+const PROJECT = "nextstack";
+const state = process.env.STANDIN_PULUMI_STATE;
+if (!state) {
+    process.stderr.write("error: STANDIN_PULUMI_STATE is not set\n");
+    process.exit(1);
+}
+const argv = process.argv.slice(2);
+const file = (name) => path.join(state, name);
+const record = (entry) => fs.appendFileSync(file("log.jsonl"), JSON.stringify({ pid: process.pid, ...entry }) + "\n");
+const script = JSON.parse(fs.readFileSync(file("script.json"), "utf8"));
+
+const awsEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("AWS_")));
+record({ kind: "run", argv, cwd: process.cwd(), env: awsEnv });
+
+const flag = (name) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+};
+const stackName = flag("--stack");
+const positionals = [];
+for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--") break;
+    if (argv[i].startsWith("--")) {
+        if (["--stack", "--event-log", "--exec-kind", "--message", "--page-size", "--page"].includes(argv[i])) i++;
+        continue;
+    }
+    positionals.push(argv[i]);
+}
+
+const out = (text) => process.stdout.write(text);
+const fail = (message, code = 255) => {
+    process.stderr.write(`error: ${message}\n`);
+    process.exit(code);
+};
+const stackInfo = () => {
+    if (!stackName) fail("no stack selected; please use `pulumi stack select`");
+    const s = script.stacks[stackName];
+    if (!s) fail(`no stack named '${stackName}' found`);
+    return s;
+};
+
+const yaml = require("yaml");
+const stackFile = () => path.join(process.cwd(), `Pulumi.${stackName}.yaml`);
+const readConfig = () => {
+    const doc = yaml.parse(fs.readFileSync(stackFile(), "utf8")) || {};
+    return doc.config || {};
+};
+const fullKey = (k) => (k.includes(":") ? k : `${PROJECT}:${k}`);
+const configJson = (v) =>
+    v && typeof v === "object" && "secure" in v
+        ? { value: "stand-in-cannot-decrypt", secret: true }
+        : v && typeof v === "object"
+          ? { value: JSON.stringify(v), objectValue: v, secret: false }
+          : { value: String(v), secret: false };
+
+const outputsFile = () => file(`outputs-${stackName}.json`);
+const readOutputs = () => (fs.existsSync(outputsFile()) ? JSON.parse(fs.readFileSync(outputsFile(), "utf8")) : {});
+
+/** Engine events, to a file or to the Automation API's Events gRPC server. */
+function eventSink(target) {
+    if (!target) return { send() {}, close: async () => undefined };
+    if (!target.startsWith("tcp://")) {
+        return { send: (e) => fs.appendFileSync(target, JSON.stringify(e) + "\n"), close: async () => undefined };
+    }
+    const grpc = require("@grpc/grpc-js");
+    const rpc = require("@pulumi/pulumi/proto/events_grpc_pb");
+    const pb = require("@pulumi/pulumi/proto/events_pb");
+    const client = new rpc.EventsClient(target.slice("tcp://".length), grpc.credentials.createInsecure());
+    let done;
+    const finished = new Promise((resolve) => (done = resolve));
+    const call = client.streamEvents(() => done());
+    return {
+        send(e) {
+            const req = new pb.EventRequest();
+            req.setEvent(JSON.stringify(e));
+            call.write(req);
+        },
+        close: async () => {
+            call.end();
+            await finished;
+            client.close();
+        },
+    };
+}
+
+let sigints = 0;
+let cancelled = false;
+process.on("SIGINT", () => {
+    sigints++;
+    record({ kind: "signal", signal: "SIGINT", argv });
+    if (sigints === 1) {
+        out("^C received; cancelling. If you would like to terminate immediately, press ^C again.\n");
+        cancelled = true;
+    } else {
+        out("^C received; terminating\n");
+        process.exit(255);
+    }
+});
+
+/** Waits until a SIGINT cancels the operation (bounded: the test that holds it must signal). */
+async function hold(what) {
+    record({ kind: "holding", what, stack: stackName });
+    const deadline = Date.now() + 20000;
+    while (!cancelled && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    if (!cancelled) fail(`${what} was held for 20 s and never interrupted`);
+}
+
+async function operation(kind) {
+    const s = stackInfo();
+    const config = readConfig();
+    const sink = eventSink(flag("--event-log"));
+    let seq = 0;
+    const emit = (body) => sink.send({ sequence: seq++, timestamp: Math.floor(Date.now() / 1000), ...body });
+    emit({
+        preludeEvent: { config: Object.fromEntries(Object.entries(config).map(([k, v]) => [k, configJson(v).value])) },
+    });
+    const imageTag = config[`${PROJECT}:imageTag`];
+    const deployed = readOutputs().imageTag;
+    const steps =
+        s.steps ||
+        (deployed === String(imageTag)
+            ? []
+            : [
+                  {
+                      op: deployed === undefined ? "create" : "update",
+                      type: "pulumi-nodejs:dynamic/dokploy:Application",
+                      name: `${stackName}-app`,
+                  },
+              ]);
+    out(`${kind === "preview" ? "Previewing update" : "Updating"} (${stackName})\n\n`);
+    for (const step of steps) {
+        const urn = `urn:pulumi:${stackName}::${PROJECT}::${step.type}::${step.name}`;
+        emit({
+            resourcePreEvent: {
+                metadata: { op: step.op, urn, type: step.type, provider: "", diffs: ["dockerImage"], logical: true },
+                planning: kind === "preview",
+            },
+        });
+        out(`    ~ ${step.type} ${step.name} ${step.op}\n`);
+    }
+    if ((kind === "preview" && s.holdPreview) || (kind === "up" && s.holdUp)) await hold(kind);
+    if (kind === "preview" && s.failPreview && !cancelled) {
+        emit({ diagnosticEvent: { severity: "error", message: s.failPreview, color: "never" } });
+        emit({ cancelEvent: {} });
+        await sink.close();
+        fail(s.failPreview);
+    }
+    if (cancelled) {
+        emit({ cancelEvent: {} });
+        await sink.close();
+        fail(kind === "preview" ? "preview canceled" : "update canceled");
+    }
+    const changes = { same: 20 };
+    for (const step of steps) changes[step.op] = (changes[step.op] || 0) + 1;
+    emit({ summaryEvent: { maybeCorrupt: false, durationSeconds: 1, resourceChanges: changes, policyPacks: {} } });
+    emit({ cancelEvent: {} });
+    await sink.close();
+    if (kind === "up") {
+        const outputs = JSON.parse(
+            JSON.stringify(s.outputs || {})
+                .split("{imageTag}")
+                .join(String(imageTag)),
+        );
+        fs.writeFileSync(outputsFile(), JSON.stringify({ ...outputs, imageTag: String(imageTag) }));
+        const history = fs.existsSync(file(`history-${stackName}.json`))
+            ? JSON.parse(fs.readFileSync(file(`history-${stackName}.json`), "utf8"))
+            : [];
+        const now = new Date().toISOString();
+        history.unshift({
+            version: history.length + 1,
+            kind: "update",
+            startTime: now,
+            endTime: now,
+            message: flag("--message") || "",
+            environment: { "exec.kind": flag("--exec-kind") || "cli" },
+            config: {},
+            result: "succeeded",
+            resourceChanges: changes,
+        });
+        fs.writeFileSync(file(`history-${stackName}.json`), JSON.stringify(history));
+    }
+    out(
+        `\nResources:\n    ${Object.entries(changes)
+            .map(([op, n]) => `${n} ${op}`)
+            .join(", ")}\n`,
+    );
+}
+
+async function main() {
+    const [cmd, sub] = positionals;
+    if (cmd === "version") return out(`v${VERSION}\n`);
+    if (cmd === "whoami")
+        return out(
+            argv.includes("--json")
+                ? JSON.stringify({ user: "standin", organizations: [], url: "file://~" }) + "\n"
+                : "standin\n",
+        );
+    if (cmd === "stack" && sub === "ls") {
+        const current = fs.existsSync(file("current")) ? fs.readFileSync(file("current"), "utf8").trim() : "";
+        const list = Object.keys(script.stacks).map((name) => ({
+            name,
+            current: name === current,
+            updateInProgress: false,
+            resourceCount: 21,
+            url: `file://~/.pulumi/stacks/${PROJECT}/${name}`,
+        }));
+        return out(JSON.stringify(list, null, 4) + "\n");
+    }
+    if (cmd === "stack" && sub === "select") {
+        stackInfo();
+        fs.writeFileSync(file("current"), stackName);
+        return;
+    }
+    if (cmd === "stack" && sub === "output") {
+        stackInfo();
+        const outputs = readOutputs();
+        const masked = Object.fromEntries(
+            Object.entries(outputs).map(([k, v]) => [
+                k,
+                (script.secretOutputs || []).includes(k) && !argv.includes("--show-secrets") ? "[secret]" : v,
+            ]),
+        );
+        return out(JSON.stringify(masked, null, 4) + "\n");
+    }
+    if (cmd === "stack" && sub === "history") {
+        stackInfo();
+        const h = file(`history-${stackName}.json`);
+        return out(
+            JSON.stringify(
+                fs.existsSync(h)
+                    ? JSON.parse(fs.readFileSync(h, "utf8")).slice(0, Number(flag("--page-size") || 10))
+                    : [],
+                null,
+                4,
+            ) + "\n",
+        );
+    }
+    if (cmd === "config" && (sub === undefined || sub === "get")) {
+        stackInfo();
+        const config = readConfig();
+        if (sub === undefined) {
+            return out(
+                JSON.stringify(
+                    Object.fromEntries(Object.entries(config).map(([k, v]) => [k, configJson(v)])),
+                    null,
+                    4,
+                ) + "\n",
+            );
+        }
+        const key = fullKey(positionals[2]);
+        if (!(key in config)) fail(`configuration key '${key}' not found for stack '${stackName}'`);
+        return out(JSON.stringify(configJson(config[key]), null, 4) + "\n");
+    }
+    if (cmd === "config" && sub === "set") {
+        stackInfo();
+        const value = argv[argv.indexOf("--") + 1];
+        const doc = yaml.parseDocument(fs.readFileSync(stackFile(), "utf8"));
+        doc.setIn(["config", fullKey(positionals[2])], value);
+        // Go yaml.v3, which the CLI writes with, does not fold long lines.
+        fs.writeFileSync(stackFile(), doc.toString({ lineWidth: 0 }));
+        return;
+    }
+    if (cmd === "preview" || cmd === "up") return operation(cmd);
+    if (cmd === "cancel") {
+        stackInfo();
+        return out(`The currently running update for '${stackName}' has been canceled!\n`);
+    }
+    fail(`stand-in pulumi does not know \`${argv.join(" ")}\``, 2);
+}
+
+main().then(
+    () => process.exit(0),
+    (err) => fail(String((err && err.stack) || err), 1),
+);
