@@ -23,8 +23,8 @@ const OTHER_AUTH = { auth: Buffer.from("someone:else").toString("base64") };
 const expectedAuth = { auth: Buffer.from(`AWS:${PASSWORD}`).toString("base64") };
 
 describe("DokployHost scripts, run by bash against stand-in aws and docker", function () {
-    // Each stand-in call starts node (~50 ms); a permanent refusal makes about 20 calls.
-    this.timeout(30_000);
+    // Each stand-in call starts node (~50 ms, more on a busy machine); a permanent refusal makes about 20.
+    this.timeout(60_000);
 
     let host: StandInHost;
     let scripts: EcrLoginScripts;
