@@ -9,6 +9,7 @@ import { explain } from "./errors";
 import { environmentViews } from "./orchestrator";
 import { problemList, statusTable } from "./plan";
 import { RecordStore } from "./records";
+import { gapCell, outcomeCell, outcomeLines, rolloutCell } from "./report/status";
 import { probeOnce } from "./verify/health";
 
 export interface LiveStatus {
@@ -61,6 +62,12 @@ export async function statusReport(args: {
         const l = live?.find((x) => x.env === env);
         return (l && pick(l)) ?? "—";
     };
+    const histories = await Promise.all(ENVIRONMENTS.map((env) => args.records.history(env)));
+    const promotion = [
+        ["Last outcome", ...histories.map(outcomeCell)],
+        ["Swarm rollout", ...histories.map(rolloutCell)],
+        ["Longest gap", ...histories.map(gapCell)],
+    ];
     const extra = live
         ? [
               ["Deployed image", ...ENVIRONMENTS.map((e) => cell(e, (l) => l.app?.imageTag))],
@@ -68,7 +75,8 @@ export async function statusReport(args: {
               ["Health", ...ENVIRONMENTS.map((e) => cell(e, (l) => l.health))],
           ]
         : [];
-    const out = ["Environment status", "", statusTable(views, extra), ""];
+    const out = ["Environment status", "", statusTable(views, [...promotion, ...extra]), ""];
+    ENVIRONMENTS.forEach((env, i) => out.push(...outcomeLines(env, histories[i])));
     if (liveNote) out.push(liveNote);
     for (const l of live ?? []) {
         if (l.app?.appUrl) out.push(`${l.env}: ${l.app.appUrl}`);
