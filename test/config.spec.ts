@@ -219,6 +219,12 @@ const BROKEN: {
         overrides: { appEnv: '{"1PASSWORD":"x"}' },
     },
     {
+        what: "an appEnv value Dokploy's env text would change",
+        stack: "qa",
+        key: "appEnv",
+        overrides: { appEnv: JSON.stringify({ GREETING: `it's "quoted" and \`ticked\`\\n` }) },
+    },
+    {
         what: "appEnv setting DATABASE_URL",
         stack: "dev",
         key: "appEnv",

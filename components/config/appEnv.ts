@@ -3,6 +3,7 @@
  * (environment.ts) builds exactly these, typed against this list, and validation refuses an
  * `appEnv` entry that names one: it would be dropped, so the dedicated key is the way to set it.
  */
+import { parseDotenv, toDotenv } from "../dokploy/dotenv";
 
 /** Each owned variable and the config key that sets it (none: the stack fixes its value). */
 export const STACK_OWNED_VARIABLES = {
@@ -54,7 +55,15 @@ export function appEnvProblems(appEnv: Readonly<Record<string, string>>): AppEnv
             continue;
         }
         const { owned, key } = ownedBy(name);
-        if (!owned) continue;
+        if (!owned) {
+            // Dokploy keeps env vars as one dotenv text: a value it cannot carry would reach the app changed.
+            if (parseDotenv(toDotenv({ [name]: appEnv[name] })).get(name) !== appEnv[name])
+                problems.push({
+                    name,
+                    message: `the value of "${name}" mixes ', " and \` quotes so that Dokploy's env text cannot keep it unchanged`,
+                });
+            continue;
+        }
         const where = key ? `set it with the ${key} key instead` : "its value is fixed by the stack";
         problems.push({ name, message: `"${name}" is set by the stack and would be ignored here; ${where}`, key });
     }
