@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { waitForHealthy } from "../automation/verify/health";
 import { RolloutResult } from "../components/dokploy/rollout/types";
 import { cutOver, describeCutOver, describeProbe, Probe, summarise } from "../automation/verify/probe";
-import { verifyDeployment } from "../automation/verify/verify";
+import { sameImage, verifyDeployment } from "../automation/verify/verify";
 import { Loopback, startLoopback, until } from "./support/loopback";
 
 describe("verify: health endpoint", () => {
@@ -259,6 +259,13 @@ describe("verify: follows Swarm's rollout to its end", () => {
         expect(other.failures).to.deep.equal(["Swarm completed, but the service runs repo/app:v9, not repo/app:v2"]);
         const unknown = await verifyDeployment(input, opts);
         expect(unknown.failures[0]).to.match(/exports no dokployAppName/);
+    });
+
+    it("compares images by repository:tag, and by digest when both carry one", () => {
+        expect(sameImage("repo/app:v2", "repo/app:v2@sha256:aa")).to.equal(true);
+        expect(sameImage("repo/app:v2@sha256:aa", "repo/app:v2@sha256:aa")).to.equal(true);
+        expect(sameImage("repo/app:v2@sha256:bb", "repo/app:v2@sha256:aa")).to.equal(false);
+        expect(sameImage("repo/app:v1", "repo/app:v2")).to.equal(false);
     });
 
     it("fails when the old version still answers after Swarm said completed", async () => {

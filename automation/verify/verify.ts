@@ -47,6 +47,20 @@ export interface Verification {
     readonly cutOver?: CutOver;
 }
 
+/**
+ * Same image: same `repository:tag`, and the same digest when both name one (`docker service ls`
+ * shows a spec image without its digest, a container's Config.Image keeps it).
+ */
+export function sameImage(a: string, b: string): boolean {
+    const split = (s: string) => {
+        const [name, digest] = s.split("@");
+        return { name, digest };
+    };
+    const x = split(a);
+    const y = split(b);
+    return x.name === y.name && (!x.digest || !y.digest || x.digest === y.digest);
+}
+
 const seconds = (ms: number) => (ms < 10_000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
 
 async function watched(rollout: Promise<RolloutResult>, failures: string[]): Promise<RolloutResult | undefined> {
@@ -91,7 +105,7 @@ export async function verifyDeployment(input: VerifyInput, opts: VerifyOptions):
             const serving = answeredVersion ? `; the health endpoint answers ${answeredVersion}` : "";
             failures.push(`${describeOutcome(rollout)}${serving}`);
         } else if (rollout) {
-            if (input.expectedImage && rollout.servingImage && rollout.servingImage !== input.expectedImage) {
+            if (input.expectedImage && rollout.servingImage && !sameImage(rollout.servingImage, input.expectedImage)) {
                 failures.push(
                     `Swarm completed, but the service runs ${rollout.servingImage}, not ${input.expectedImage}`,
                 );
