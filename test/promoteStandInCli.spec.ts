@@ -5,31 +5,16 @@
  * is left behind when a promotion stops before its update, and the user's selected stack stays.
  */
 import { expect } from "chai";
+import { spawn, spawnSync } from "node:child_process";
+import * as path from "node:path";
 import { stsCallerIdentity } from "../automation/aws/callerIdentity";
 import { LocalEngine } from "../automation/localEngine";
 import { parsePromoteArgs } from "../automation/options";
 import { promote, PromotionResult } from "../automation/orchestrator";
 import { PlainProgress } from "../automation/progress";
-import { RolloutWatch } from "../automation/rollout";
+import { until } from "./support/loopback";
+import { swarmCompletes } from "./support/standInPulumi/swarmCompletes";
 import { ACCOUNTS, ENVS, KEYS, LogEntry, PROFILES, SHELL, stackOf, World, world } from "./support/standInPulumi/world";
-
-/**
- * Swarm completes every rollout: following it through Dokploy is issue 8's subject (tested with
- * the fake Dokploy and the memory Swarm); here only the engine runs and their credentials matter.
- */
-const swarmCompletes: RolloutWatch = {
-    baseline: async () => [],
-    watch: async (_env, req) => ({
-        outcome: "completed",
-        servingImage: req.expectedImage,
-        events: [],
-        deadlineMs: 60_000,
-        deadlineText: "stand-in",
-        calls: 0,
-        startedAt: req.since,
-        endedAt: Date.now(),
-    }),
-};
 
 async function run(
     w: World,
@@ -182,5 +167,67 @@ describe("promotion through the real LocalWorkspace adapter and a stand-in pulum
                 }
             });
         }
+    });
+});
+
+describe("Ctrl-C in a terminal reaches the engine once", function () {
+    this.timeout(60_000);
+    // util-linux `script` gives the promotion a real pseudo-terminal; typing ^C there makes the
+    // kernel send SIGINT to the whole foreground process group, exactly as a user's terminal does.
+    const hasScript = spawnSync("script", ["--version"]).status === 0;
+
+    async function interruptedUp(
+        mode: "default" | "forward",
+    ): Promise<{ code: number | null; log: LogEntry[]; text: string }> {
+        const w = await world({ behaviour: { dev: { holdUp: true } } });
+        try {
+            const fixture = path.join(__dirname, "support", "standInPulumi", "promoteInTerminal.ts");
+            const command = [process.execPath, "--import", "tsx", fixture, w.projectDir, w.stateDir, mode]
+                .map((a) => `'${a}'`)
+                .join(" ");
+            const child = spawn("script", ["-qec", command, "/dev/null"], {
+                cwd: path.resolve(__dirname, ".."),
+                env: w.childEnv,
+                stdio: ["pipe", "pipe", "pipe"],
+            });
+            let text = "";
+            child.stdout.on("data", (d: Buffer) => (text += d.toString()));
+            child.stderr.on("data", (d: Buffer) => (text += d.toString()));
+            const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+            await until(
+                () => w.log().some((e) => e.kind === "holding" && e.what === "up"),
+                "the update to start",
+                30_000,
+            );
+            child.stdin.write("\x03");
+            const code = await exited;
+            return { code, log: w.log(), text };
+        } finally {
+            await w.dispose();
+        }
+    }
+
+    it("the CLI gets one SIGINT, cancels cleanly, and the promotion exits 130", async function () {
+        if (!hasScript) {
+            console.log("      skipped: util-linux `script` (a pseudo-terminal) is not installed");
+            return this.skip();
+        }
+        const r = await interruptedUp("default");
+        const upPid = r.log.find((e) => e.kind === "run" && e.argv[0] === "up")?.pid;
+        expect(
+            r.log.filter((e) => e.kind === "signal").map((e) => `${e.signal} ${e.pid === upPid ? "up" : e.pid}`),
+        ).to.deep.equal(["SIGINT up"]);
+        expect(r.log.filter((e) => e.kind === "signal").map((e) => e.outcome)).to.deep.equal(["cancelling"]);
+        expect(r.text).to.include("Interrupted during dev (Ctrl-C)");
+        expect(r.code, r.text).to.equal(130);
+    });
+
+    it("control: forwarding the abort as well makes it the CLI's second SIGINT, which terminates it", async function () {
+        if (!hasScript) return this.skip();
+        const r = await interruptedUp("forward");
+        expect(r.log.filter((e) => e.kind === "signal").map((e) => `${e.signal} ${e.outcome}`)).to.deep.equal([
+            "SIGINT cancelling",
+            "SIGINT terminating",
+        ]);
     });
 });

@@ -122,7 +122,8 @@ let sigints = 0;
 let cancelled = false;
 process.on("SIGINT", () => {
     sigints++;
-    record({ kind: "signal", signal: "SIGINT", argv });
+    const outcome = sigints === 1 ? "cancelling" : "terminating";
+    record({ kind: "signal", signal: "SIGINT", outcome, argv });
     if (sigints === 1) {
         out("^C received; cancelling. If you would like to terminate immediately, press ^C again.\n");
         cancelled = true;
@@ -131,6 +132,9 @@ process.on("SIGINT", () => {
         process.exit(255);
     }
 });
+
+/** The engine's cancellation waits for in-flight resource operations; this one takes 500 ms. */
+const CANCEL_MS = 500;
 
 /** Waits until a SIGINT cancels the operation (bounded: the test that holds it must signal). */
 async function hold(what) {
@@ -181,6 +185,7 @@ async function operation(kind) {
         fail(s.failPreview);
     }
     if (cancelled) {
+        await new Promise((r) => setTimeout(r, CANCEL_MS));
         emit({ cancelEvent: {} });
         await sink.close();
         fail(kind === "preview" ? "preview canceled" : "update canceled");

@@ -48,6 +48,9 @@ export interface LogEntry {
     readonly env?: Readonly<Record<string, string>>;
     readonly what?: string;
     readonly stack?: string;
+    readonly signal?: string;
+    /** What the CLI did with a signal: the first cancels, the second terminates. */
+    readonly outcome?: "cancelling" | "terminating";
 }
 
 export interface World {
