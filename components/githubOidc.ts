@@ -175,10 +175,11 @@ export class GithubOidc extends pulumi.ComponentResource {
             afterProvider.dependsOn = [provider];
             this.providerArn = knownAfter(provider, providerArn);
         } else {
-            // The lookup is the existence check (it fails the run when the provider is missing);
-            // its result is not needed, the ARN follows from the account.
+            // The lookup is the existence check (it fails the run when the provider is missing). By
+            // ARN, it is one iam:GetOpenIDConnectProvider on that ARN (which the preview role may read);
+            // by URL it would list every provider (iam:ListOpenIDConnectProviders on `*`).
             this.providerArn = aws.iam
-                .getOpenIdConnectProviderOutput({ url: GITHUB_OIDC_URL }, { parent: this })
+                .getOpenIdConnectProviderOutput({ arn: providerArn }, { parent: this })
                 .arn.apply(() => providerArn);
         }
 

@@ -183,9 +183,23 @@ describe("GithubOidc", () => {
                 (i) => i.token === "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider",
             );
             expect(lookups).to.have.length(1);
-            expect(lookups[0].inputs.url).to.equal("https://token.actions.githubusercontent.com");
+            // By its ARN, derived from the account: no iam:ListOpenIDConnectProviders on `*` is needed.
+            expect(lookups[0].inputs).to.deep.equal({
+                arn: "arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com",
+            });
             const awsProvider = run.registrations.find((r) => r.type === "pulumi:providers:aws");
             expect(lookups[0].provider.startsWith(`${awsProvider?.urn}::`)).to.equal(true);
+        });
+
+        it("the preview role can make that lookup: iam:Get* on exactly that ARN, and no list on `*`", () => {
+            const doc = policyOf(findResource(ROLE_POLICY, "qa-oidc-preview-policy"));
+            const onProvider = doc.Statement.filter((s) =>
+                list(s.Resource).includes(
+                    "arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com",
+                ),
+            );
+            expect(onProvider.flatMap((s) => list(s.Action))).to.include("iam:Get*");
+            expect(doc.Statement.filter((s) => list(s.Resource).includes("*"))).to.deep.equal([]);
         });
 
         it("trusts the looked-up provider's ARN", () => {
