@@ -109,29 +109,40 @@ describe("workflow pr-preview.yml", () => {
         });
     });
 
-    it("gives the passphrase to the Pulumi step only, and gates every step after the settings check", () => {
+    it("gives the passphrase and the Pulumi Cloud token to the Pulumi step only, and gates every step after the settings check", () => {
         expect(JSON.stringify(job.env)).to.not.include("PASSPHRASE");
-        expect(step("pulumi/actions@v7")?.env?.PULUMI_CONFIG_PASSPHRASE).to.include("PULUMI_CONFIG_PASSPHRASE_{0}");
-        expect(job.steps[0].id).to.equal("settings");
-        for (const s of job.steps.slice(1))
+        expect(JSON.stringify(job.env)).to.not.include("ACCESS_TOKEN");
+        expect(step("pulumi/actions@v7")?.env).to.deep.equal({
+            PULUMI_CONFIG_PASSPHRASE: "${{ secrets[format('PULUMI_CONFIG_PASSPHRASE_{0}', matrix.upper)] }}",
+            PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}",
+        });
+        // An empty cloud-url makes pulumi/actions log in to Pulumi Cloud (pulumi/actions src/login.ts).
+        expect(step("pulumi/actions@v7")?.with?.["cloud-url"]).to.equal("${{ env.PULUMI_BACKEND_URL }}");
+        expect(job.steps[0].uses).to.equal("actions/checkout@v4");
+        expect(job.steps[1].id).to.equal("settings");
+        for (const s of job.steps.slice(2))
             expect(s.if, s.uses ?? s.run).to.equal("steps.settings.outputs.configured == 'true'");
     });
 
     describe("the settings check, run with bash", () => {
-        const script = job.steps[0].run ?? "";
-        const run = (env: Record<string, string>) => {
+        const script = job.steps.find((s) => s.id === "settings")?.run ?? "";
+        const committedDev = readFileSync(path.join(REPO, "Pulumi.dev.yaml"), "utf8");
+        /** `stackFile`: the checked-out Pulumi.dev.yaml the check reads (the committed one uses a passphrase). */
+        const run = (env: Record<string, string>, stackFile = committedDev) => {
             const dir = mkdtempSync(path.join(tmpdir(), "gha-"));
             try {
                 const files = { GITHUB_OUTPUT: path.join(dir, "out"), GITHUB_STEP_SUMMARY: path.join(dir, "summary") };
                 writeFileSync(files.GITHUB_OUTPUT, "");
                 writeFileSync(files.GITHUB_STEP_SUMMARY, "");
                 writeFileSync(path.join(dir, "step.sh"), script);
-                // Exactly how GitHub runs a `run:` step on Linux.
+                writeFileSync(path.join(dir, "Pulumi.dev.yaml"), stackFile);
+                // Exactly how GitHub runs a `run:` step on Linux, in the checked-out workspace.
                 const stdout = execFileSync(
                     "bash",
                     ["--noprofile", "--norc", "-eo", "pipefail", path.join(dir, "step.sh")],
                     {
-                        env: { PATH: process.env.PATH, STACK: "prod", UPPER: "PROD", ...files, ...env },
+                        cwd: dir,
+                        env: { PATH: process.env.PATH, STACK: "dev", UPPER: "DEV", ...files, ...env },
                         encoding: "utf8",
                     },
                 );
@@ -144,26 +155,61 @@ describe("workflow pr-preview.yml", () => {
                 rmSync(dir, { recursive: true, force: true });
             }
         };
+        const ROLE = "arn:aws:iam::123456789012:role/GitHubActionsPulumiPreview-Dev";
+        const BACKEND =
+            "- `PULUMI_ACCESS_TOKEN (secret, Pulumi Cloud) or PULUMI_BACKEND_URL (variable, self-managed backend)`";
+        /** A stack on Pulumi Cloud's secrets provider: no encryptionsalt, so no passphrase. */
+        const cloudSecrets = committedDev.replace(/^encryptionsalt:.*\n/m, "");
 
-        it("skips an environment whose settings are missing, with a warning and a step-summary note", () => {
-            const r = run({ ROLE_ARN: "", HAS_PASSPHRASE: "false", PULUMI_BACKEND_URL: "s3://state" });
+        it("skips an environment whose settings are missing, naming each one in a warning and the step summary", () => {
+            const r = run({ ROLE_ARN: "", HAS_PASSPHRASE: "false", HAS_ACCESS_TOKEN: "false", PULUMI_BACKEND_URL: "" });
             expect(r.output).to.equal("configured=false\n");
-            expect(r.stdout).to.match(
-                /^::warning title=prod preview skipped::not configured yet: AWS_PREVIEW_ROLE_ARN_PROD .* PULUMI_CONFIG_PASSPHRASE_PROD/,
+            expect(r.stdout).to.equal(
+                "::warning title=dev preview skipped::not configured yet: AWS_PREVIEW_ROLE_ARN_DEV (variable or secret) PULUMI_ACCESS_TOKEN (secret, Pulumi Cloud) or PULUMI_BACKEND_URL (variable, self-managed backend) PULUMI_CONFIG_PASSPHRASE_DEV (secret)\n",
             );
-            expect(r.summary).to.include("### ⏭️ prod: preview skipped");
-            expect(r.summary).to.include("- `AWS_PREVIEW_ROLE_ARN_PROD (variable or secret)`");
-            expect(r.summary).to.not.include("PULUMI_BACKEND_URL");
+            expect(r.summary).to.include("### ⏭️ dev: preview skipped");
+            expect(r.summary.split("\n").filter((l) => l.startsWith("- "))).to.deep.equal([
+                "- `AWS_PREVIEW_ROLE_ARN_DEV (variable or secret)`",
+                BACKEND,
+                "- `PULUMI_CONFIG_PASSPHRASE_DEV (secret)`",
+            ]);
         });
 
-        it("previews an environment whose settings are all there", () => {
+        it("previews on a self-managed backend with the role and the passphrase", () => {
             const r = run({
-                ROLE_ARN: "arn:aws:iam::123456789012:role/PulumiPreview-Prod",
+                ROLE_ARN: ROLE,
                 HAS_PASSPHRASE: "true",
+                HAS_ACCESS_TOKEN: "false",
                 PULUMI_BACKEND_URL: "s3://state",
             });
             expect(r.output).to.equal("configured=true\n");
             expect(r.summary).to.equal("");
+        });
+
+        it("previews on Pulumi Cloud with PULUMI_ACCESS_TOKEN and no backend URL", () => {
+            const r = run({ ROLE_ARN: ROLE, HAS_PASSPHRASE: "true", HAS_ACCESS_TOKEN: "true", PULUMI_BACKEND_URL: "" });
+            expect(r.output).to.equal("configured=true\n");
+        });
+
+        it("needs no passphrase for a stack whose secrets are not passphrase-encrypted", () => {
+            const r = run(
+                { ROLE_ARN: ROLE, HAS_PASSPHRASE: "false", HAS_ACCESS_TOKEN: "true", PULUMI_BACKEND_URL: "" },
+                cloudSecrets,
+            );
+            expect(r.output).to.equal("configured=true\n");
+        });
+
+        it("names only the passphrase when a passphrase-encrypted stack on Pulumi Cloud lacks it", () => {
+            const r = run({
+                ROLE_ARN: ROLE,
+                HAS_PASSPHRASE: "false",
+                HAS_ACCESS_TOKEN: "true",
+                PULUMI_BACKEND_URL: "",
+            });
+            expect(r.output).to.equal("configured=false\n");
+            expect(r.summary.split("\n").filter((l) => l.startsWith("- "))).to.deep.equal([
+                "- `PULUMI_CONFIG_PASSPHRASE_DEV (secret)`",
+            ]);
         });
     });
 });
