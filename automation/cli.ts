@@ -13,6 +13,7 @@ import { promote } from "./orchestrator";
 import { LiveProgress, PlainProgress, Progress } from "./progress";
 import { RecordStore, defaultStateDir } from "./records";
 import { statusReport } from "./statusReport";
+import { ecrImageSource } from "./version/source";
 
 /** Loaded only when needed: --plan must not even load the Pulumi SDK. */
 async function localEngine(projectDir: string, pulumiRoot?: string): Promise<PromotionEngine> {
@@ -74,7 +75,9 @@ export async function runPromote(argv: readonly string[]): Promise<number> {
         const stepSummaryFile = process.env.GITHUB_STEP_SUMMARY || undefined;
         // Loaded on use: --plan must not load the AWS SDK either.
         const identityOf: IdentityOf = async (aws) => (await import("./aws/callerIdentity.js")).stsCallerIdentity(aws);
-        return (await promote(o, { engine, progress, isTTY, confirm, signal, stepSummaryFile, identityOf })).exitCode;
+        const images = ecrImageSource();
+        return (await promote(o, { engine, progress, isTTY, confirm, signal, stepSummaryFile, identityOf, images }))
+            .exitCode;
     } catch (err) {
         const { message, next } = explain(err);
         progress.info(`✖ ${message}${next ? `\nNext: ${next}` : ""}`);

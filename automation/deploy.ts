@@ -14,6 +14,7 @@ import { RecordStore } from "./records";
 import { RolloutWatch } from "./rollout";
 import { updateAndVerify } from "./rolloutUpdate";
 import { Verification } from "./verify/verify";
+import { ImagePin, pinDigest } from "./version/pin";
 
 export const IMAGE_TAG_KEY = "imageTag";
 
@@ -40,6 +41,8 @@ export interface DeployContext {
     /** $GITHUB_STEP_SUMMARY: each report's Markdown is appended to it. */
     readonly stepSummaryFile?: string;
     readonly rerun: string;
+    /** The exact image a version deploys here (automatic rollback), when the registry is checked. */
+    readonly imageFor?: (version: string) => Promise<ImagePin>;
 }
 
 /** Reports live next to the records unless told otherwise. */
@@ -94,11 +97,15 @@ export async function deployEnvironment(
     env: EnvironmentName,
     version: string,
     mode: { dryRun: boolean; rollback: boolean },
+    image?: ImagePin,
 ): Promise<DeployOutcome> {
     const pinned = await pinVersion(c, env, version);
+    // The digest promotion checked, so the update deploys exactly that image (version/pin.ts).
+    const restoreDigest = image ? await pinDigest(c, env, image, mode.dryRun) : undefined;
     // Until the update starts, nothing is deployed: a dry run, a failed preview, a declined prompt
     // or a gate refusal leave the stack's config as they found it.
     const unpin = async (): Promise<void> => {
+        await restoreDigest?.();
         if (pinned.changed && pinned.previous !== undefined)
             await c.engine.setConfig(env, IMAGE_TAG_KEY, pinned.previous);
     };
@@ -127,7 +134,7 @@ export async function deployEnvironment(
         throw err;
     });
 
-    const verification = await updateAndVerify(c, env, version, mode.rollback);
+    const verification = await updateAndVerify(c, env, version, mode.rollback, image);
     if (verification.ok) return { kind: "verified", verification };
 
     const swarm = verification.kind === "rolled_back";
@@ -150,8 +157,11 @@ export async function deployEnvironment(
             ? `${env}: Swarm already serves the old version; setting ${env} back to ${target} so Dokploy stores what runs`
             : `${env}: rolling back to ${target}, the last verified version`,
     );
+    // The image verified at `target`, so a tag that moved since cannot bring back a different one.
+    const backImage = await c.imageFor?.(target);
     await pinVersion(c, env, target);
-    const back = await updateAndVerify(c, env, target, true);
+    if (backImage) await pinDigest(c, env, backImage, false);
+    const back = await updateAndVerify(c, env, target, true, backImage);
     throw new PromotionError(
         back.ok
             ? `${failed}\nRolled back to ${target}; ${env} is verified at ${target} again.`

@@ -16,6 +16,9 @@ import { AccountMismatchError, verifyAccounts } from "./accounts";
 import { RecordStore } from "./records";
 import { RolloutWatch } from "./rollout";
 import { dokployRolloutWatch } from "./rolloutDokploy";
+import { ImageSource } from "./version/source";
+import { describeImage, imageForPromotion, pinOf } from "./version/promotionImage";
+import { ResolvedImage } from "./version/resolve";
 
 export interface OrchestratorDeps {
     readonly engine: PromotionEngine;
@@ -27,6 +30,11 @@ export interface OrchestratorDeps {
     readonly signal?: AbortSignal;
     /** Health polling pause; tests shorten it. */
     readonly healthIntervalMs?: number;
+    /**
+     * Each environment's ECR repository, read before any update (the CLI passes EcrImageSource);
+     * absent: the version is deployed by tag, unchecked (in-memory tests of other concerns).
+     */
+    readonly images?: ImageSource;
     /** Follows Swarm's rollouts; default: through each stack's Dokploy API (rolloutDokploy.ts). */
     readonly rollout?: RolloutWatch;
     /** $GITHUB_STEP_SUMMARY, when set: every environment's report is appended to it. */
@@ -124,6 +132,7 @@ export async function promote(o: PromoteOptions, deps: OrchestratorDeps): Promis
     const results: EnvironmentResult[] = [];
     // In a dry run an environment's successful preview stands in for its verification downstream.
     const dryRunVersions = new Map<EnvironmentName, string>();
+    const dryRunImages = new Map<EnvironmentName, ResolvedImage>();
     progress.info(
         `${o.dryRun ? "Dry run (previews only)" : o.rollback ? "Rollback" : "Promotion"}: ${walk.join(" → ")}   records: ${records.dir}`,
     );
@@ -159,7 +168,9 @@ export async function promote(o: PromoteOptions, deps: OrchestratorDeps): Promis
             if (!config) throw new PromotionError(`unknown environment ${env}`);
             version = await versionFor(env, o, config, records, dryRunVersions);
             const latest = await records.latest(env);
-            if (!o.dryRun && !o.rollback && latest?.status === "verified" && latest.version === version) {
+            // With a registry to ask, "already verified" means the same digest: `latest` may have moved.
+            const sameVersion = !o.dryRun && !o.rollback && latest?.status === "verified" && latest.version === version;
+            if (sameVersion && !deps.images) {
                 progress.info(`✔ ${env}: already verified at ${version} (${latest.verifiedAt ?? latest.at}); skipping`);
                 results.push({ env, status: "skipped", version });
                 continue;
@@ -187,6 +198,36 @@ export async function promote(o: PromoteOptions, deps: OrchestratorDeps): Promis
                     }),
                 () => `config complete, stack exists, deploys ${version}`,
             );
+            // Before any update: the version is in this environment's registry, from the verified revision.
+            const source = deps.images;
+            const stack = config.config;
+            const imageOf =
+                source && stack
+                    ? (v: string, rollback: boolean) =>
+                          imageForPromotion({
+                              source,
+                              records,
+                              config: stack,
+                              version: v,
+                              rollback,
+                              rerun,
+                              resolvedThisRun: dryRunImages,
+                          })
+                    : undefined;
+            const image = imageOf
+                ? await progress.step(
+                      `${env}: image`,
+                      () => imageOf(version as string, o.rollback !== undefined),
+                      describeImage,
+                  )
+                : undefined;
+            if (sameVersion && image && latest.imageDigest === image.digest) {
+                progress.info(
+                    `✔ ${env}: already verified at ${version} (${image.digest}, ${latest.verifiedAt ?? latest.at}); skipping`,
+                );
+                results.push({ env, status: "skipped", version });
+                continue;
+            }
             const outcome = await deployEnvironment(
                 {
                     engine: deps.engine,
@@ -207,13 +248,16 @@ export async function promote(o: PromoteOptions, deps: OrchestratorDeps): Promis
                     rollout,
                     reportDir: reportDirOf(records),
                     stepSummaryFile: deps.stepSummaryFile,
+                    ...(imageOf ? { imageFor: async (v: string) => pinOf(await imageOf(v, true)) } : {}),
                 },
                 env,
                 version,
                 { dryRun: o.dryRun, rollback: o.rollback !== undefined },
+                image ? pinOf(image) : undefined,
             );
             if (outcome.kind === "previewed") {
                 dryRunVersions.set(env, version);
+                if (image) dryRunImages.set(env, image);
                 results.push({ env, status: "previewed", version, detail: outcome.summary });
             } else {
                 results.push({ env, status: "verified", version });

@@ -42,14 +42,16 @@ const text = (v: unknown): string | undefined => (typeof v === "string" && v !==
 
 /**
  * The service and image an update to `version` deploys: the image is `<ecrRepositoryUrl>:<version>`
- * (promotion refuses stacks that pin `image`, readiness.ts), else the `image` output re-tagged.
+ * (promotion refuses stacks that pin `image`, readiness.ts), else the `image` output re-tagged;
+ * `<…>:<version>@<digest>` when promotion pinned the digest (components/imageRef.ts).
  */
-export function rolloutTarget(outputs: StackOutputs, version: string): RolloutTarget | undefined {
+export function rolloutTarget(outputs: StackOutputs, version: string, digest?: string): RolloutTarget | undefined {
     const appName = text(outputs.dokployAppName);
     const repository = text(outputs.ecrRepositoryUrl) ?? text(outputs.image)?.replace(/:[^:/]*$/, "");
     if (!appName || !repository) return undefined;
     const applicationId = text(outputs.dokployApplicationId);
-    return { appName, expectedImage: `${repository}:${version}`, ...(applicationId ? { applicationId } : {}) };
+    const expectedImage = `${repository}:${version}${digest ? `@${digest}` : ""}`;
+    return { appName, expectedImage, ...(applicationId ? { applicationId } : {}) };
 }
 
 /** The tag of an image reference (`…/app:v2` → `v2`), for "which version serves now". */

@@ -16,6 +16,7 @@ import { writeReport } from "./report/write";
 import { describeOutcome, mentionsRolloutFailure, rolloutTarget, RolloutTarget } from "./rollout";
 import { describeCutOver, describeProbe, Probe } from "./verify/probe";
 import { Verification, verifyDeployment } from "./verify/verify";
+import { ImagePin, imageFields } from "./version/pin";
 
 const now = () => new Date().toISOString();
 const firstLine = (err: unknown) => (err instanceof Error ? err.message.split("\n")[0] : String(err));
@@ -91,10 +92,11 @@ export async function updateAndVerify(
     env: EnvironmentName,
     version: string,
     rollback: boolean,
+    image?: ImagePin,
 ): Promise<Verification> {
     const before = await c.engine.outputs(env).catch((): StackOutputs => ({}));
     const old = deployedApp(before);
-    let target: RolloutTarget | undefined = rolloutTarget(before, version);
+    let target: RolloutTarget | undefined = rolloutTarget(before, version, image?.digest);
     const baseline = target ? await c.rollout.baseline(env, target.appName).catch(() => undefined) : undefined;
     // The probe starts before the update when the app is already deployed, so the cut-over is measured.
     const probeUrl = old.healthUrl ?? old.appUrl;
@@ -112,7 +114,7 @@ export async function updateAndVerify(
     let watching = target ? watch(target) : undefined;
     // An abandoned watch must not surface as an unhandled rejection.
     watching?.catch(() => undefined);
-    const base = { environment: env, version, ...(rollback ? { rollback } : {}) };
+    const base = { environment: env, version, ...imageFields(image), ...(rollback ? { rollback } : {}) };
     await c.records.append({ ...base, status: "started", at: now() });
 
     let app: DeployedApp;
@@ -132,13 +134,13 @@ export async function updateAndVerify(
         }
         // The provider saw Swarm roll back: verification asks the watch, which knows why and what serves.
         c.progress.info(`    ${env}: the update reported a rollback; asking Swarm what happened`);
-        target ??= rolloutTarget(await c.engine.outputs(env).catch((): StackOutputs => ({})), version);
+        target ??= rolloutTarget(await c.engine.outputs(env).catch((): StackOutputs => ({})), version, image?.digest);
         watching ??= target ? watch(target) : undefined;
         app = { ...old, deploymentStatus: undefined };
     }
     if (!watching) {
         // First deployment: the service name is known only now.
-        target = rolloutTarget(await c.engine.outputs(env).catch((): StackOutputs => ({})), version);
+        target = rolloutTarget(await c.engine.outputs(env).catch((): StackOutputs => ({})), version, image?.digest);
         watching = target ? watch(target) : undefined;
     }
     if (!probe && (app.healthUrl ?? app.appUrl)) {

@@ -61,7 +61,7 @@ export class Environment extends pulumi.ComponentResource {
     public readonly application: DokployApplication;
     /** The account the AWS credentials actually reach (the provider refuses any other). */
     public readonly accountId: pulumi.Output<string>;
-    /** The image the app is configured with: config.image, `<repositoryUrl>@<digest>`, or `<repositoryUrl>:<imageTag>` while absent. */
+    /** The image the app is configured with: config.image, `<repositoryUrl>:<imageTag>@<digest>`, or `<repositoryUrl>:<imageTag>` while absent. */
     public readonly image: pulumi.Output<string>;
     /** The digest deployed, "" while the image is not in the registry. */
     public readonly imageDigest: pulumi.Output<string>;

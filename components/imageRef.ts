@@ -3,7 +3,7 @@
  * the repository is created empty by this very update, and the app's CI can only push once this
  * stack has made its push role: deploying `<repository>:<tag>` then would fail the first `up`.
  * So, once the repository exists, the configured tag (or the digest promotion pinned) is looked
- * up in it: found → deploy `<repository>@<digest>`, exactly what the tag names now; not there →
+ * up in it: found → deploy `<repository>:<tag>@<digest>`, exactly what the tag names now; not there →
  * configure the application without deploying it, and say what to do next.
  */
 import * as aws from "@pulumi/aws";
@@ -21,6 +21,14 @@ export interface ImageChoiceArgs {
     readonly digest?: string;
     /** A full image reference from config (`image`): used as given, never looked up. */
     readonly override?: string;
+}
+
+/**
+ * `<repository>:<tag>@<digest>`: Docker pulls by the digest and ignores the tag, which stays for
+ * people (Dokploy's UI, `docker service ls`); the form Swarm itself pins a resolved image to.
+ */
+export function pinnedReference(repositoryUrl: string, tag: string, digest: string): string {
+    return `${repositoryUrl}:${tag}@${digest}`;
 }
 
 export type ImageLookup =
@@ -68,7 +76,7 @@ export async function lookUpImage(
 
 export function nextStepFor(a: ImageChoiceArgs, lookup: ImageLookup): string {
     const env = a.environment;
-    const wanted = a.digest ? `${a.repositoryUrl}@${a.digest}` : `${a.repositoryUrl}:${a.tag}`;
+    const wanted = a.digest ? pinnedReference(a.repositoryUrl, a.tag, a.digest) : `${a.repositoryUrl}:${a.tag}`;
     const waiting = "Until then the Dokploy application is configured but not deployed.";
     if (lookup.kind === "found") return "none";
     if (lookup.kind === "unknown")
@@ -99,9 +107,9 @@ export function chooseImage(a: ImageChoiceArgs, opts: pulumi.InvokeOptions): Ima
     return {
         image: lookup.apply((l) =>
             l.kind === "found"
-                ? `${a.repositoryUrl}@${l.digest}`
+                ? pinnedReference(a.repositoryUrl, a.tag, l.digest)
                 : a.digest
-                  ? `${a.repositoryUrl}@${a.digest}`
+                  ? pinnedReference(a.repositoryUrl, a.tag, a.digest)
                   : `${a.repositoryUrl}:${a.tag}`,
         ),
         digest: lookup.apply((l) => (l.kind === "found" ? l.digest : "")),

@@ -70,19 +70,25 @@ describe("A fresh account: the first pulumi up succeeds", () => {
     it("once the tag is in the registry, deploys <repository>@<digest>: what the moving tag names now", async () => {
         push({ latest: D1, v1: D1 });
         const first = await runStack("dev");
-        expect(findResource(APP, "dev-app").inputs).to.deep.include({ deploy: true, dockerImage: `${REPO}@${D1}` });
-        expect(first.outputs).to.deep.include({ image: `${REPO}@${D1}`, imageDigest: D1, nextStep: "none" });
+        expect(findResource(APP, "dev-app").inputs).to.deep.include({
+            deploy: true,
+            dockerImage: `${REPO}:latest@${D1}`,
+        });
+        expect(first.outputs).to.deep.include({ image: `${REPO}:latest@${D1}`, imageDigest: D1, nextStep: "none" });
 
         push({ latest: D2, v1: D1 });
         const second = await runStack("dev");
-        expect(findResource(APP, "dev-app").inputs.dockerImage).to.equal(`${REPO}@${D2}`);
+        expect(findResource(APP, "dev-app").inputs.dockerImage).to.equal(`${REPO}:latest@${D2}`);
         expect(second.outputs.imageDigest).to.equal(D2);
     });
 
     it("a digest pinned by promotion wins over where the tag points now", async () => {
         push({ latest: D2, v1: D1 });
         const run = await runStack("dev", { imageDigest: D1 });
-        expect(findResource(APP, "dev-app").inputs).to.deep.include({ deploy: true, dockerImage: `${REPO}@${D1}` });
+        expect(findResource(APP, "dev-app").inputs).to.deep.include({
+            deploy: true,
+            dockerImage: `${REPO}:latest@${D1}`,
+        });
         expect(run.outputs.imageDigest).to.equal(D1);
         const lookup = allInvocations().find((i) => i.token === "aws:ecr/getImage:getImage");
         expect(lookup?.inputs).to.deep.equal({ repositoryName: "nextstack-saas-starter-dev", imageDigest: D1 });
@@ -91,9 +97,9 @@ describe("A fresh account: the first pulumi up succeeds", () => {
     it("a pinned digest no longer in the registry is configured but not deployed, and says so", async () => {
         push({ latest: D2 });
         const run = await runStack("dev", { imageDigest: D1, imageTag: "v1" });
-        expect(findResource(APP, "dev-app").inputs).to.deep.include({ deploy: false, dockerImage: `${REPO}@${D1}` });
+        expect(findResource(APP, "dev-app").inputs).to.deep.include({ deploy: false, dockerImage: `${REPO}:v1@${D1}` });
         expect(run.outputs.nextStep).to.equal(
-            `The pinned image ${REPO}@${D1} is no longer in the registry (expired or deleted). Push v1 again with the app's workflow, then run: npm run promote -- --only dev --image-tag v1. Until then the Dokploy application is configured but not deployed.`,
+            `The pinned image ${REPO}:v1@${D1} is no longer in the registry (expired or deleted). Push v1 again with the app's workflow, then run: npm run promote -- --only dev --image-tag v1. Until then the Dokploy application is configured but not deployed.`,
         );
     });
 
