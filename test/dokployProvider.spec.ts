@@ -356,5 +356,41 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
             expect(srv.callCount("application.deploy")).to.equal(0);
             expect(outs.lastDeploymentStatus).to.equal(null);
         });
+
+        it("deploy: false configures everything without deploying; deploy: true later deploys what was saved", async () => {
+            const bad = await p.check({}, appArgs(srv.url, { deploy: "no" }));
+            expect(bad.failures?.map((f) => f.property)).to.deep.equal(["deploy"]);
+            const clash = await p.check({}, appArgs(srv.url, { deploy: false, deployPolicy: "onChange" }));
+            expect(clash.failures?.[0].reason).to.match(/contradicts deployPolicy/);
+
+            const inputs = await checked(p, appArgs(srv.url, { deploy: false, replicas: 2 }));
+            const { id, outs } = await p.create(inputs);
+            const app = srv.store.applications.get(id)!;
+            expect(app.dockerImage).to.equal(appArgs(srv.url).dockerImage);
+            expect(app.replicas).to.equal(2);
+            expect(app.healthCheckSwarm).to.not.equal(null);
+            expect(srv.store.domains.size).to.equal(1);
+            expect(srv.callCount("application.deploy") + srv.callCount("application.redeploy")).to.equal(0);
+            expect(outs.deployed).to.equal(false);
+            expect((await p.diff(id, outs, inputs)).changes).to.equal(false);
+
+            // A new image saved while deploy is false: stored, not deployed.
+            const img2 = await checked(p, appArgs(srv.url, { deploy: false, replicas: 2, dockerImage: "nginx:2" }));
+            const saved = await p.update(id, outs, img2);
+            expect(app.dockerImage).to.equal("nginx:2");
+            expect(srv.callCount("application.deploy") + srv.callCount("application.redeploy")).to.equal(0);
+            expect(saved.outs.deployed).to.equal(false);
+            expect((await p.diff(id, saved.outs, img2)).changes).to.equal(false);
+
+            // deploy: true with the same image deploys what Dokploy holds.
+            const on = await checked(p, appArgs(srv.url, { replicas: 2, dockerImage: "nginx:2" }));
+            expect((await p.diff(id, saved.outs, on)).changes).to.equal(true);
+            const done = await p.update(id, saved.outs, on);
+            expect(srv.callCount("application.deploy")).to.equal(1);
+            expect(done.outs).to.include({ deployed: true, lastDeploymentStatus: "done" });
+            expect((await p.diff(id, done.outs, on)).changes).to.equal(false);
+            const read = await p.read(id, done.outs);
+            expect(read.props.deployed).to.equal(true);
+        });
     });
 }

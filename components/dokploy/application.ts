@@ -88,6 +88,12 @@ export interface DokployApplicationArgs {
     readonly domain?: pulumi.Input<DomainArgs>;
     /** "onChange" (default): deploy and wait on create and on changes that need it; "never": only configure. */
     readonly deployPolicy?: pulumi.Input<"onChange" | "never">;
+    /**
+     * Deploy (default true). false: create/update the application fully configured (image, env,
+     * health and swarm settings, domain) but start no deployment; output `deployed` then says
+     * whether what is configured has been deployed. Same as deployPolicy "never".
+     */
+    readonly deploy?: pulumi.Input<boolean>;
     /** How long to wait for a deployment to finish (default 600). */
     readonly deployTimeoutSeconds?: pulumi.Input<number>;
 }
@@ -109,6 +115,7 @@ export function applicationProps(args: DokployApplicationArgs): Record<string, u
         url: undefined,
         lastDeploymentId: undefined,
         lastDeploymentStatus: undefined,
+        deployed: undefined,
     };
 }
 
@@ -132,6 +139,8 @@ export class DokployApplication extends pulumi.dynamic.Resource {
     declare readonly lastDeploymentId: pulumi.Output<string | undefined>;
     /** `done`, `error`, `cancelled` or `running`; undefined before the first deployment. */
     declare readonly lastDeploymentStatus: pulumi.Output<string | undefined>;
+    /** True when the configuration Dokploy holds (image, env, swarm settings) has been deployed. */
+    declare readonly deployed: pulumi.Output<boolean>;
 
     constructor(name: string, args: DokployApplicationArgs, opts?: pulumi.CustomResourceOptions) {
         super(dokployProvider, name, applicationProps(args), applicationOptions(opts), "dokploy", "Application");

@@ -46,6 +46,7 @@ function initialState(
         url: null,
         lastDeploymentId: null,
         lastDeploymentStatus: null,
+        deployed: false,
     };
 }
 
@@ -99,7 +100,12 @@ export async function createApplication(
             const opts = deployOptions(spec.deployTimeoutSeconds, tuning);
             try {
                 const row = await deployAndWait(client, app, "deploy", opts, new Set<string>());
-                state = { ...state, lastDeploymentId: row.deploymentId, lastDeploymentStatus: row.status };
+                state = {
+                    ...state,
+                    lastDeploymentId: row.deploymentId,
+                    lastDeploymentStatus: row.status,
+                    deployed: true,
+                };
             } catch (err) {
                 state = { ...state, ...deploymentReached(err) };
                 throw err;

@@ -27,6 +27,11 @@ export interface AppState extends Omit<
     readonly url: string | null;
     readonly lastDeploymentId: string | null;
     readonly lastDeploymentStatus: string | null;
+    /**
+     * The configuration Dokploy holds has been deployed (false after a change saved with
+     * deploy: false). Undefined in state written before this field existed.
+     */
+    readonly deployed?: boolean;
     /** This resource created the project / environment, so its delete removes them when empty. */
     readonly ownsProject: boolean;
     readonly ownsEnvironment: boolean;
@@ -65,10 +70,11 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 /**
  * The last deployment did not leave the app running the spec: never deployed, failed, cancelled,
  * or still "running" when a run stopped waiting (deployTimeoutSeconds); the update then waits for
- * that one first (sync.ts) and deploys again only when it did not end "done".
+ * that one first (sync.ts) and deploys again only when it did not end "done". Also when changes
+ * were saved with deploy: false since the last deployment.
  */
 export function needsDeployment(olds: Partial<AppState>): boolean {
-    return (olds.lastDeploymentStatus ?? null) !== "done";
+    return (olds.lastDeploymentStatus ?? null) !== "done" || olds.deployed === false;
 }
 
 export interface SpecDiff {

@@ -238,6 +238,18 @@ function normalizeHealth(c: Collector, raw: unknown, appPort: number): HealthChe
     };
 }
 
+/** `deploy: false` is `deployPolicy: "never"`; both given and contradicting is an error. */
+function deployPolicyOf(c: Collector, raw: Raw): DeployPolicy {
+    const policy = c.oneOf(raw, "deployPolicy", "deployPolicy", ["onChange", "never"] as const, DEFAULTS.deployPolicy);
+    const d = raw.deploy;
+    if (d === undefined || d === null) return policy;
+    if (typeof d !== "boolean") return (c.fail("deploy", "must be true or false"), policy);
+    if (raw.deployPolicy !== undefined && raw.deployPolicy !== null && (policy === "never") === d) {
+        c.fail("deploy", `contradicts deployPolicy "${policy}"; set only one of them`);
+    }
+    return d ? policy : "never";
+}
+
 /** Runs `fn` unless the raw value is unknown (preview), in which case the raw value is kept. */
 function known<T>(raw: unknown, fn: () => T): T {
     return containsUnknown(raw) ? (raw as T) : fn();
@@ -293,9 +305,7 @@ export function normalizeSpec(raw: Raw): { spec: AppSpec; failures: SpecFailure[
             normalizeUpdate(c, raw.rollbackConfig, "rollbackConfig", DEFAULTS.rollbackConfig),
         ),
         domain,
-        deployPolicy: known(raw.deployPolicy, () =>
-            c.oneOf(raw, "deployPolicy", "deployPolicy", ["onChange", "never"] as const, DEFAULTS.deployPolicy),
-        ),
+        deployPolicy: known(raw.deploy, () => known(raw.deployPolicy, () => deployPolicyOf(c, raw))),
         deployTimeoutSeconds: known(raw.deployTimeoutSeconds, () =>
             c.num(raw, "deployTimeoutSeconds", "deployTimeoutSeconds", DEFAULTS.deployTimeoutSeconds, 1, 86400, false),
         ),

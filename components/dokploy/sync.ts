@@ -77,7 +77,14 @@ export async function readApplication(
         url: domainUrl(settings),
         lastDeploymentId: last ? last.deploymentId : null,
         lastDeploymentStatus: last ? last.status : null,
+        deployed: deployedAfterRead(props, last),
     };
+}
+
+/** A deployment started outside Pulumi deploys what Dokploy holds; otherwise keep what we knew. */
+function deployedAfterRead(props: Partial<AppState>, last: DokployDeployment | undefined): boolean {
+    if (last && last.deploymentId !== props.lastDeploymentId) return last.status === "done";
+    return props.deployed ?? last?.status === "done";
 }
 
 function goneError(olds: Partial<AppState>, err: DokployNotFoundError): Error {
@@ -116,7 +123,8 @@ async function settlePendingDeployment(
             row.status,
         );
     }
-    return { ...olds, lastDeploymentStatus: row ? row.status : null };
+    // That deployment was started for the configuration Dokploy holds: done means deployed.
+    return { ...olds, lastDeploymentStatus: row ? row.status : null, deployed: row?.status === "done" };
 }
 
 /** Applies only the calls the changed fields need; see planUpdate. */
@@ -175,8 +183,13 @@ export async function updateApplication(
             state = { ...state, domain: news.domain, domainId, url: domainUrl(news.domain) };
             progressed = true;
         }
+        const swarmSaved = plan.appFields !== null && "healthCheckSwarm" in plan.appFields;
+        if (plan.rollout === "none" && (plan.saveImage || plan.saveEnv || swarmSaved)) {
+            state = { ...state, deployed: false }; // saved with deploy: false; the next deploy applies it
+        }
         if (plan.rollout === "reload") {
             await client.reload(id, olds.appName);
+            state = { ...state, deployed: true };
         } else if (plan.rollout === "deploy" || plan.rollout === "redeploy") {
             try {
                 const row = await deployAndWait(
@@ -185,10 +198,15 @@ export async function updateApplication(
                     plan.rollout,
                     deployOptions(news.deployTimeoutSeconds, tuning),
                 );
-                state = { ...state, lastDeploymentId: row.deploymentId, lastDeploymentStatus: row.status };
+                state = {
+                    ...state,
+                    lastDeploymentId: row.deploymentId,
+                    lastDeploymentStatus: row.status,
+                    deployed: true,
+                };
             } catch (err) {
                 const reached = deploymentReached(err);
-                state = { ...state, ...reached };
+                state = { ...state, ...reached, deployed: false };
                 progressed = progressed || reached !== undefined;
                 throw err;
             }
