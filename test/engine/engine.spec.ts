@@ -10,6 +10,7 @@ import {
     buildAppImages,
     docker,
     failures,
+    removeProxy,
     removeServices,
     requireEngine,
     serviceCreateArgs,
@@ -40,7 +41,8 @@ async function health(url: string): Promise<Health> {
 
 /** Creates `name` on v1 with the short settings, puts a proxy in front, resolves once v1 answers. */
 async function deployV1(name: string): Promise<Proxy> {
-    await removeServices(name, `${name}-proxy`);
+    await removeProxy(name);
+    await removeServices(name);
     await docker(serviceCreateArgs(name, APP_IMAGES.v1));
     const proxy = await startProxy(name);
     await waitFor(async () => (await health(proxy.url)).version === "v1", {
@@ -75,7 +77,8 @@ describe("real engine: test support smoke", function () {
     after(async function () {
         this.timeout(120_000);
         await docker(["rm", "-f", ...CONTAINERS], { allowFailure: true });
-        await removeServices(GOOD, `${GOOD}-proxy`, BAD, `${BAD}-proxy`);
+        await Promise.all([removeProxy(GOOD), removeProxy(BAD)]);
+        await removeServices(GOOD, BAD);
     });
 
     it("app images answer like the recorded ones: version + marker, bad 500, slow 503 then 200", async function () {

@@ -55,13 +55,18 @@ start_dockerd() { # storage-driver data-root
 	else
 		hosts+=(-H "unix://$HOST_SOCK")
 	fi
-	rm -f "$D/dockerd.pid"
-	# setsid: own session, so the caller's job control and signals do not reach it
-	setsid -f dockerd \
+	rm -f "$D/dockerd.pid" "$D/dockerd.launch"
+	# setsid: own session, so the caller's job control and signals do not reach it. The wrapper
+	# records the pid before exec, so a dockerd that exits at once is noticed at once.
+	setsid -f bash -c 'echo $$ >"$0"; exec "$@"' "$D/dockerd.launch" dockerd \
 		--iptables=false --ip6tables=false --ip-forward=false --ip-masq=false --bridge=none \
 		--storage-driver="$1" --data-root="$2" --exec-root="$D/exec" --pidfile="$D/dockerd.pid" \
 		"${hosts[@]}" >>"$D/dockerd.log" 2>&1 </dev/null
-	for _ in $(seq 300); do answers && return 0; sleep 0.1; done
+	for _ in $(seq 300); do
+		answers && return 0
+		[ -s "$D/dockerd.launch" ] && ! alive "$D/dockerd.launch" && return 1
+		sleep 0.1
+	done
 	return 1
 }
 if alive "$D/dockerd.pid"; then

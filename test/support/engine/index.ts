@@ -9,9 +9,9 @@
  *   waitFor(fn, {deadlineMs, what})  bounded polling for a condition, never a guessed sleep
  *   APP_IMAGES, buildAppImages()     127.0.0.1:5000/engine-app:{v1,v2,bad,slow}, built offline when missing/changed
  *   GUIDE_HEALTH_CMD, SHORT_HEALTH, SHORT_UPDATE   the guide's check and the short test settings
- *   startProxy(service)       Traefik's stand-in -> { url, serviceName, stop() }
+ *   startProxy(service)       Traefik's stand-in on 127.0.0.1 -> { url, name, stop() }; removeProxy(service)
  *   startProbe(url), failures()      a client probing during a rollout
- *   updateStatus(), specImage(), removeServices()  a service's rollout state, cleanup
+ *   updateStatus(), specImage(), removeServices(), waitForNoContainers()  a service's rollout state, cleanup
  * Every name created on the engine starts with the creating helper's prefix (engine-, host-, ...).
  */
 export { DOCKER_HOST, ENGINE_DIR, NETWORK, REGISTRY } from "./env";
@@ -21,6 +21,6 @@ export { engineAvailable, ensureEngine, type EngineState } from "./start";
 export { requireEngine } from "./mocha";
 export { APP_IMAGES, APP_PORT, buildAppImages, GUIDE_HEALTH_CMD, type AppVariant } from "./images";
 export { SHORT_HEALTH, SHORT_UPDATE, serviceCreateArgs, type ServiceSettings } from "./settings";
-export { buildProxyImage, PROXY_IMAGE, startProxy, waitForNoContainers, type Proxy, type ProxyOptions } from "./proxy";
+export { buildProxyImage, PROXY_IMAGE, removeProxy, startProxy, type Proxy, type ProxyOptions } from "./proxy";
 export { failures, startProbe, type Probe, type ProbeSample } from "./probe";
-export { removeServices, specImage, updateStatus, type UpdateStatus } from "./swarm";
+export { removeServices, specImage, updateStatus, waitForNoContainers, type UpdateStatus } from "./swarm";

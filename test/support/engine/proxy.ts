@@ -1,11 +1,13 @@
 /**
- * Traefik's stand-in: a swarm service on dokploy-network running proxy/proxy.js, published in host
- * mode on a free loopback-reachable port (the routing mesh and service VIPs need IPVS, which this
- * kernel lacks; ENGINE.md). Requests reach whatever tasks.<service> lists at that moment, so during
- * a start-first update old and new tasks answer, as behind Traefik.
+ * Traefik's stand-in: a container attached to the app's overlay network (dokploy-network is
+ * attachable) running proxy/proxy.js, its port published on 127.0.0.1 only. Requests reach whatever
+ * tasks.<service> lists at that moment, so during a start-first update old and new tasks answer, as
+ * behind Traefik. Not a swarm service with `--publish mode=host` (the recorded runs' shape): that
+ * listens on every interface (0.0.0.0 and [::], seen here; dockerd's --ip does not apply to it),
+ * and the routing mesh and service VIPs need IPVS, which this kernel lacks (ENGINE.md). The proxy
+ * sees the same tasks.<service> answers from a container as from a task on the same network.
  */
 import { execFileSync } from "node:child_process";
-import { createServer } from "node:net";
 import { realpathSync } from "node:fs";
 import { join } from "node:path";
 import { docker } from "./docker";
@@ -19,8 +21,8 @@ export const PROXY_IMAGE = `${REGISTRY}/engine-proxy:node`;
 export interface Proxy {
     /** http://127.0.0.1:<port>, forwarding to tasks.<service>:<targetPort>. */
     readonly url: string;
-    /** The proxy's own swarm service: `<service>-proxy` (keeps the caller's name prefix). */
-    readonly serviceName: string;
+    /** The proxy's container: `<service>-proxy` (keeps the caller's name prefix). */
+    readonly name: string;
     stop(): Promise<void>;
 }
 
@@ -61,52 +63,30 @@ export function buildProxyImage(): Promise<string> {
     return proxyImage;
 }
 
-/** Starts `<serviceName>-proxy` and resolves once it answers on its published port. */
+/** Starts container `<serviceName>-proxy` and resolves once it answers on its loopback port. */
 export async function startProxy(serviceName: string, options: ProxyOptions = {}): Promise<Proxy> {
     const image = await buildProxyImage();
     const name = `${serviceName}-proxy`;
-    await docker(["service", "rm", name], { allowFailure: true });
-    await waitForNoContainers(name);
-    const port = await freePort();
+    await removeProxy(serviceName);
     await docker([
-        "service", "create", "--detach", "--name", name,
+        "run", "--detach", "--name", name, "--restart", "no",
         "--network", options.network ?? NETWORK,
-        "--publish", `mode=host,target=8080,published=${port}`,
+        "--publish", "127.0.0.1::8080", // the engine picks a free port, on loopback only
         "--env", `PROXY_SERVICE=${serviceName}`,
         "--env", `PROXY_TARGET_PORT=${options.targetPort ?? 3000}`,
         image,
     ]); // prettier-ignore
-    const url = `http://127.0.0.1:${port}`;
+    const published = (await docker(["port", name, "8080/tcp"])).stdout.trim().split("\n")[0] ?? "";
+    if (!published.startsWith("127.0.0.1:")) throw new Error(`proxy ${name} published on "${published}", not loopback`);
+    const url = `http://${published}`;
     await waitFor(async () => (await fetch(`${url}/__proxy/health`, { signal: AbortSignal.timeout(2_000) })).ok, {
         deadlineMs: 60_000,
         what: `proxy ${name} answering on ${url}`,
     });
-    return {
-        url,
-        serviceName: name,
-        stop: async () => {
-            await docker(["service", "rm", name], { allowFailure: true });
-            await waitForNoContainers(name);
-        },
-    };
+    return { url, name, stop: () => removeProxy(serviceName) };
 }
 
-/** Swarm removes a service's containers asynchronously; wait until they are gone (port released). */
-export async function waitForNoContainers(serviceName: string, deadlineMs = 60_000): Promise<void> {
-    await waitFor(
-        async () =>
-            (await docker(["ps", "-aq", "--filter", `label=com.docker.swarm.service.name=${serviceName}`])).stdout ===
-            "",
-        { deadlineMs, what: `containers of ${serviceName} to be removed` },
-    );
-}
-
-/** A port nothing listens on right now (the kernel's pick), for the proxy's host-mode publish. */
-async function freePort(): Promise<number> {
-    const server = createServer();
-    await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, resolve));
-    const address = server.address();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    if (address === null || typeof address === "string") throw new Error("no free port");
-    return address.port;
+/** Removes the proxy of `serviceName` if there is one (cleanup after a test that failed midway). */
+export async function removeProxy(serviceName: string): Promise<void> {
+    await docker(["rm", "--force", `${serviceName}-proxy`], { allowFailure: true });
 }

@@ -1,6 +1,6 @@
 /** Reading a swarm service's rollout state from the engine (what `docker service inspect` shows). */
 import { docker, dockerJson } from "./docker";
-import { waitForNoContainers } from "./proxy";
+import { waitFor } from "./wait";
 
 export interface UpdateStatus {
     readonly State?: string;
@@ -29,4 +29,14 @@ export async function specImage(service: string): Promise<string> {
 export async function removeServices(...names: string[]): Promise<void> {
     for (const name of names) await docker(["service", "rm", name], { allowFailure: true });
     for (const name of names) await waitForNoContainers(name);
+}
+
+/** Swarm removes a service's containers asynchronously; wait until they are gone. */
+export async function waitForNoContainers(serviceName: string, deadlineMs = 60_000): Promise<void> {
+    await waitFor(
+        async () =>
+            (await docker(["ps", "-aq", "--filter", `label=com.docker.swarm.service.name=${serviceName}`])).stdout ===
+            "",
+        { deadlineMs, what: `containers of ${serviceName} to be removed` },
+    );
 }
