@@ -2,9 +2,14 @@
 // `deploy` only enqueues; the worker inserts the row ("running", startedAt = createdAt) when it
 // picks the job up, then ends it per the configured outcome after deployDurationMs. Every
 // timer is tracked so close() can clear it.
+// A "done" outcome first creates or updates the swarm service (pull + mechanizeDockerContainer)
+// and the row turns "done" as soon as that call returns — not when the rollout ends, and a later
+// swarm rollback never changes it (real-rollout-log.md §1.1, §1.2). A failing service call ends
+// the row "error" with errorMessage null and the engine's message in the log (§6).
 import type { FakeStore } from "./store";
 import { deploymentLogPath, newId } from "./ids";
-import type { DeploymentOutcome, DeploymentRow, DokployVersion } from "./types";
+import type { DeployResult } from "./swarm/model";
+import type { ApplicationRow, DeploymentOutcome, DeploymentRow, DokployVersion } from "./types";
 
 export interface DeployJob {
     applicationId: string;
@@ -22,12 +27,18 @@ export class DeploymentWorker {
     /** The current job was started while the outcome was "hold": it waits for release(). */
     private isHeld = false;
     private closed = false;
+    /** Deployment log lines by deploymentId (Dokploy writes them to logPath). */
+    readonly logs = new Map<string, string[]>();
 
     constructor(
         private readonly store: FakeStore,
         private readonly version: DokployVersion,
         private readonly durationMs: number,
         private readonly startDelayMs: number,
+        /** Pulls and creates/updates the app's swarm service. */
+        private readonly applyService: (app: ApplicationRow) => Promise<DeployResult>,
+        /** Timestamps of rows come from the swarm's clock, so they line up with container times. */
+        private readonly now: () => number = Date.now,
     ) {}
 
     /** What the next deployments end with; "hold" keeps them running until release(). */
@@ -37,7 +48,10 @@ export class DeploymentWorker {
 
     /** Ends a held deployment now. The mode set by setOutcome stays as it is. */
     release(outcome: DeploymentOutcome = "done"): void {
-        if (this.current?.deploymentId !== undefined && this.isHeld) this.finish(outcome);
+        if (this.current?.deploymentId !== undefined && this.isHeld) {
+            this.isHeld = false;
+            void this.end(outcome);
+        }
     }
 
     enqueue(job: DeployJob): void {
@@ -76,7 +90,7 @@ export class DeploymentWorker {
             this.startNext();
             return;
         }
-        const now = new Date();
+        const now = new Date(this.now());
         const iso = now.toISOString();
         const row: DeploymentRow = {
             deploymentId: newId(),
@@ -101,6 +115,7 @@ export class DeploymentWorker {
         };
         if (this.version === "v0.30.2") row.buildServerId = null;
         this.store.deployments.set(row.deploymentId, row);
+        this.logs.set(row.deploymentId, []);
         this.trimOldRows(app.applicationId);
         app.applicationStatus = "running";
         this.current = { job, deploymentId: row.deploymentId };
@@ -109,7 +124,24 @@ export class DeploymentWorker {
             return;
         }
         const outcome = this.outcome;
-        this.schedule(() => this.finish(outcome), this.durationMs);
+        this.schedule(() => void this.end(outcome), this.durationMs);
+    }
+
+    /** "done" goes through the swarm first; its failure turns the row into "error". */
+    private async end(outcome: DeploymentOutcome): Promise<void> {
+        const current = this.current;
+        const app = current && this.store.applications.get(current.job.applicationId);
+        if (outcome !== "done" || !current?.deploymentId || !app) return this.finish(outcome);
+        const log = this.logs.get(current.deploymentId) ?? [];
+        let result: DeployResult;
+        try {
+            result = await this.applyService(app);
+        } catch (error) {
+            result = { ok: false, log: [`❌ Error: ${error instanceof Error ? error.message : String(error)}`] };
+        }
+        if (this.closed || this.current !== current) return;
+        log.push(...result.log);
+        this.finish(result.ok ? "done" : "error");
     }
 
     private trimOldRows(applicationId: string): void {
@@ -127,12 +159,9 @@ export class DeploymentWorker {
             if (row) {
                 row.status = outcome;
                 // "cancelled" is what start-up marks rows left running; it sets no finish time.
-                if (outcome !== "cancelled") row.finishedAt = new Date().toISOString();
+                if (outcome !== "cancelled") row.finishedAt = new Date(this.now()).toISOString();
             }
-            if (app && outcome !== "cancelled") {
-                app.applicationStatus = outcome;
-                if (outcome === "done") this.store.swarmServices.add(app.appName);
-            }
+            if (app && outcome !== "cancelled") app.applicationStatus = outcome;
         }
         if (this.queue.length > 0) this.schedule(() => this.startNext(), 0);
     }

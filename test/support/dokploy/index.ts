@@ -5,11 +5,38 @@ import { FaultQueue } from "./faults";
 import { routeTable } from "./openapi";
 import { FakeDokployHttp } from "./server";
 import { FakeStore } from "./store";
+import { serviceDeployer } from "./swarm/apply";
+import { SimClock } from "./swarm/clock";
+import type { SwarmBackend } from "./swarm/model";
+import type { ImageBehaviour } from "./swarm/simContainer";
+import { SimulatedSwarm, type ServingTask } from "./swarm/simulated";
 import type { DeploymentOutcome, DokployVersion, Fault, FakeDokployOptions, RecordedRequest } from "./types";
 import { Views } from "./views";
 
 export * from "./types";
 export { FakeStore } from "./store";
+export type { ImageBehaviour } from "./swarm/simContainer";
+export type { ServingTask } from "./swarm/simulated";
+export type { SwarmBackend, UpdateStatus } from "./swarm/model";
+export { SimClock } from "./swarm/clock";
+
+/** The swarm behind the fake's deploys, and the knobs tests turn. */
+export interface FakeSwarm {
+    readonly kind: "simulated" | "engine";
+    readonly backend: SwarmBackend;
+    /** Simulated time: now() in epoch ms; advance(ms) in manual mode. */
+    readonly clock: SimClock;
+    /** Real ms per simulated ms (1 in engine and manual mode). */
+    readonly timeScale: number;
+    /** Simulated mode: how an image's health check behaves (default healthy). */
+    setImageBehaviour(image: string, behaviour: ImageBehaviour): void;
+    /** Simulated mode: remove/add an overlay network (a missing dokploy-network fails deploys). */
+    setNetwork(name: string, present: boolean): void;
+    /** Swarm's UpdateStatus of the app's service, read directly (what SSH + docker service inspect shows). */
+    updateStatus(appName: string): Promise<import("./swarm/model").UpdateStatus | undefined>;
+    /** Simulated mode: the tasks in tasks.<appName> DNS now and what each answers on /api/health. */
+    serving(appName: string): ServingTask[];
+}
 
 export interface FakeDokploy {
     readonly url: string;
@@ -22,8 +49,19 @@ export interface FakeDokploy {
         setOutcome(outcome: DeploymentOutcome | "hold"): void;
         release(outcome?: DeploymentOutcome): void;
     };
+    readonly swarm: FakeSwarm;
+    /** The deployment's log lines (what Dokploy writes to the row's logPath). */
+    deploymentLog(deploymentId: string): string[];
     callCount(procedure?: string): number;
     close(): Promise<void>;
+}
+
+function simulatedSwarm(options: FakeDokployOptions): { sim: SimulatedSwarm; clock: SimClock } {
+    const opt = options.swarm;
+    const clock = new SimClock(
+        opt && "clock" in opt ? { kind: "manual" } : { kind: "scaled", timeScale: opt?.timeScale ?? 0.005 },
+    );
+    return { sim: new SimulatedSwarm(clock), clock };
 }
 
 export async function startFakeDokploy(options: FakeDokployOptions = {}): Promise<FakeDokploy> {
@@ -31,11 +69,16 @@ export async function startFakeDokploy(options: FakeDokployOptions = {}): Promis
     const apiKeys = options.apiKeys && options.apiKeys.length > 0 ? options.apiKeys : [{ key: "test-api-key" }];
     routeTable(version); // parse the OpenAPI document now (cached per version), not on the first request
     const store = new FakeStore(version);
+    const { sim, clock } = simulatedSwarm(options);
+    const backend: SwarmBackend = sim;
+    const deployService = serviceDeployer(store, backend, version);
     const worker = new DeploymentWorker(
         store,
         version,
         options.deployDurationMs ?? 30,
         options.deployStartDelayMs ?? 0,
+        (app) => deployService(app, { pull: true }),
+        () => clock.now(),
     );
     const faults = new FaultQueue();
     const http = new FakeDokployHttp(version, new KeyRing(apiKeys), faults, {
@@ -43,6 +86,9 @@ export async function startFakeDokploy(options: FakeDokployOptions = {}): Promis
         views: new Views(store),
         worker,
         version,
+        swarm: backend,
+        clock,
+        deployService,
     });
     const url = await http.listen();
     let closed: Promise<void> | undefined;
@@ -61,6 +107,17 @@ export async function startFakeDokploy(options: FakeDokployOptions = {}): Promis
             setOutcome: (outcome) => worker.setOutcome(outcome),
             release: (outcome) => worker.release(outcome),
         },
+        swarm: {
+            kind: backend.kind,
+            backend,
+            clock,
+            timeScale: clock.timeScale,
+            setImageBehaviour: (image, behaviour) => sim.setImageBehaviour(image, behaviour),
+            setNetwork: (name, present) => (present ? sim.networks.add(name) : sim.networks.delete(name)),
+            updateStatus: (appName) => backend.updateStatus(appName),
+            serving: (appName) => sim.serving(appName),
+        },
+        deploymentLog: (deploymentId) => [...(worker.logs.get(deploymentId) ?? [])],
         callCount: (procedure) =>
             procedure === undefined
                 ? http.requests.length
@@ -69,6 +126,7 @@ export async function startFakeDokploy(options: FakeDokployOptions = {}): Promis
             closed ??= (async () => {
                 worker.close();
                 await http.close();
+                await backend.close();
             })();
             return closed;
         },

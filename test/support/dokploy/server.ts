@@ -177,7 +177,7 @@ export class FakeDokployHttp {
             const early = await this.applyFault(fault, procedure, undefined);
             if (early !== undefined) return early;
         }
-        const response = this.route(incoming);
+        const response = await this.route(incoming);
         if (fault && fault.phase === "after") return (await this.applyFault(fault, procedure, response)) ?? response;
         return response;
     }
@@ -201,7 +201,7 @@ export class FakeDokployHttp {
         }
     }
 
-    private route(incoming: Incoming): HttpResponse {
+    private async route(incoming: Incoming): Promise<HttpResponse> {
         const route = routeTable(this.version).byLowerName.get(incoming.lowerName ?? "");
         if (!route || route.method !== incoming.method) {
             if (this.version === "v0.30.2" && incoming.method === "HEAD") return { status: 204, headers: {}, body: "" };
@@ -230,7 +230,8 @@ export class FakeDokployHttp {
             const handler = procedures[route.name];
             if (!handler)
                 throw new ApiError("INTERNAL_SERVER_ERROR", `The fake Dokploy server does not implement ${route.name}`);
-            const result = handler(this.ctx, valid);
+            // Handlers backed by the swarm (docker.*, deploys in engine mode) answer asynchronously.
+            const result: unknown = await handler(this.ctx, valid);
             if (result === EMPTY_BODY)
                 return { status: 200, headers: { "content-type": "application/json" }, body: "" };
             return this.serialize(result, route.name);

@@ -19,8 +19,6 @@ export class FakeStore {
     readonly domains = new Map<string, DomainRow>();
     readonly deployments = new Map<string, DeploymentRow>();
     readonly ports = new Map<string, PortRow>();
-    /** appNames with a swarm service (created by a successful deploy or reload); start needs one. */
-    readonly swarmServices = new Set<string>();
     /** One organization per server, as with a single API key. */
     readonly organizationId = newId();
     /** domains.uniqueConfigKey is a serial column. */

@@ -13,6 +13,13 @@ export interface FakeDokployOptions {
     deployDurationMs?: number;
     /** Delay between `deploy` returning and the worker inserting the row. Default 0 (next tick). */
     deployStartDelayMs?: number;
+    /**
+     * The simulated swarm's clock (default mode): `timeScale` = real ms per simulated ms (default
+     * 0.005: 1 simulated second takes 5 ms), or "manual" (time moves only on swarm.clock.advance()).
+     */
+    swarm?: { timeScale?: number } | { clock: "manual" };
+    /** Drive a real Docker engine instead of the simulation (see swarm/engine.ts). */
+    engine?: { dockerHost: string };
 }
 
 export interface RecordedRequest {

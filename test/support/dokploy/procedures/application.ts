@@ -103,46 +103,57 @@ export const applicationProcedures: ProcedureMap = {
         return true;
     },
 
-    // Re-applies the service spec without pulling; creates the swarm service if missing.
-    "application.reload": (ctx, input) => {
+    // Re-applies the stored spec without pulling, inside the call (ForceUpdate + 1 → every task is
+    // replaced, replicas back to the stored value); writes no deployment row; returns true
+    // (real-rollout-log.md §1.7, §6). Creates the service if missing.
+    "application.reload": async (ctx, input) => {
         const app = findApplication(ctx, str(input, "applicationId"));
+        app.applicationStatus = "idle";
+        const result = await ctx.deployService(app, { pull: false });
+        if (!result.ok) {
+            app.applicationStatus = "error";
+            throw new ApiError("INTERNAL_SERVER_ERROR", result.log.join("\n"));
+        }
         app.applicationStatus = "done";
-        ctx.store.swarmServices.add(app.appName);
         return true;
     },
 
     "application.deploy": enqueue("Manual deployment"),
     "application.redeploy": enqueue("Rebuild deployment"),
 
-    // Returns the pre-delete object with relations (no access flags) [real].
-    "application.delete": (ctx, input) => {
+    // Returns the pre-delete object with relations (no access flags) [real]; the swarm service
+    // is removed at once (real-rollout-log.md §6).
+    "application.delete": async (ctx, input) => {
         const app = findApplication(ctx, str(input, "applicationId"));
         const before = ctx.views.applicationWithRelations(app);
         ctx.worker.forget(app.applicationId);
         ctx.store.deleteApplication(app.applicationId);
-        ctx.store.swarmServices.delete(app.appName);
+        await ctx.swarm.remove(app.appName);
         return before;
     },
 
-    // Scales to 0 (errors of `docker service scale` are swallowed) and sets status idle.
-    "application.stop": (ctx, input) => {
+    // Scales to 0 (errors of `docker service scale` are swallowed) and sets status idle (§6).
+    "application.stop": async (ctx, input) => {
         const app = findApplication(ctx, str(input, "applicationId"));
         const before = ctx.views.applicationWithRelations(app);
+        await ctx.swarm.scale(app.appName, 0).catch(() => undefined);
         app.applicationStatus = "idle";
         return before;
     },
 
-    // `docker service scale <appName>=1`: fails with a 500 while no service exists (never
-    // deployed successfully). The message imitates Docker's; it was not observed live.
-    "application.start": (ctx, input) => {
+    // `docker service scale <appName>=1` — 1 whatever `replicas` says (§6); fails with a 500
+    // while no service exists (never deployed successfully). The message imitates Docker's; it
+    // was not observed live.
+    "application.start": async (ctx, input) => {
         const app = findApplication(ctx, str(input, "applicationId"));
-        if (!ctx.store.swarmServices.has(app.appName)) {
+        if (!(await ctx.swarm.hasService(app.appName))) {
             throw new ApiError(
                 "INTERNAL_SERVER_ERROR",
                 `Command failed: docker service scale ${app.appName}=1 \nError response from daemon: service ${app.appName} not found\n`,
             );
         }
         const before = ctx.views.applicationWithRelations(app);
+        await ctx.swarm.scale(app.appName, 1);
         app.applicationStatus = "done";
         return before;
     },

@@ -3,6 +3,8 @@
 import type { DeploymentWorker } from "../deployments";
 import { ApiError } from "../errors";
 import type { FakeStore } from "../store";
+import type { SimClock } from "../swarm/clock";
+import type { DeployResult, SwarmBackend } from "../swarm/model";
 import type { ApplicationRow, DokployVersion } from "../types";
 import type { Views } from "../views";
 
@@ -11,9 +13,15 @@ export interface ProcedureContext {
     views: Views;
     worker: DeploymentWorker;
     version: DokployVersion;
+    /** The swarm the deploys drive: simulated by default, or the real engine. */
+    swarm: SwarmBackend;
+    /** Simulated time (the wall clock in engine mode); every swarm timestamp comes from it. */
+    clock: SimClock;
+    /** Pull (unless told not to) and create/update the app's service from its stored settings. */
+    deployService(app: ApplicationRow, opts?: { pull: boolean }): Promise<DeployResult>;
 }
 
-/** Returned by procedures whose tRPC resolver returns nothing: 200 with a 0-byte body. */
+/** Returned by procedures whose tRPC resolver returns nothing (or undefined): 200 with a 0-byte body. */
 export const EMPTY_BODY: unique symbol = Symbol("empty body");
 
 export type Input = Record<string, unknown>;

@@ -3,6 +3,7 @@
 import type { ProcedureMap } from "./context";
 import { applicationProcedures } from "./application";
 import { deploymentProcedures } from "./deployment";
+import { dockerProcedures } from "./docker";
 import { domainProcedures } from "./domain";
 import { environmentProcedures } from "./environment";
 import { portProcedures } from "./port";
@@ -17,6 +18,7 @@ export const procedures: ProcedureMap = {
     ...portProcedures,
     ...deploymentProcedures,
     ...settingsProcedures,
+    ...dockerProcedures,
 };
 
 export { EMPTY_BODY, type ProcedureContext } from "./context";

@@ -28,7 +28,8 @@ export const projectProcedures: ProcedureMap = {
         return { ...project };
     },
 
-    // Database rows only, no emptiness check; queued deploys of its apps are dropped.
+    // Database rows only, no emptiness check; queued deploys of its apps are dropped. The apps'
+    // swarm services keep running as orphans (real-rollout-log.md §6).
     "project.remove": (ctx, input) => {
         const project = findProject(ctx, str(input, "projectId"));
         for (const env of ctx.store.environmentsOf(project.projectId)) {
