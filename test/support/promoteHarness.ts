@@ -50,6 +50,16 @@ export interface Harness {
     dispose(): Promise<void>;
 }
 
+/** Every stack gets dev's committed config (valid for all three), with `devImageTag` as imageTag. */
+export async function writeCompleteConfigs(dir: string, devImageTag: string): Promise<void> {
+    const dev = await readFile(path.join(REPO, "Pulumi.dev.yaml"), "utf8");
+    const withTag = dev.replace(/nextstack:imageTag: .*/, `nextstack:imageTag: ${devImageTag}`);
+    // dev's Clerk key is a test key, which prod accepts only while it is not live.
+    const prod = withTag.replace(/(nextstack:imageTag: .*)/, `$1\n  nextstack:allowClerkTestKeysInProd: "true"`);
+    for (const env of ["dev", "qa", "prod"])
+        await writeFile(path.join(dir, `Pulumi.${env}.yaml`), env === "prod" ? prod : withTag);
+}
+
 /**
  * `complete`: every stack gets dev's committed config (valid for all three), with `devImageTag`
  * as dev's imageTag. Otherwise the committed Pulumi.<env>.yaml files are used as they are.
@@ -59,12 +69,7 @@ export async function harness(o: { complete?: boolean; devImageTag?: string } = 
     let projectDir = REPO;
     if (o.complete ?? true) {
         projectDir = tmp;
-        const dev = await readFile(path.join(REPO, "Pulumi.dev.yaml"), "utf8");
-        const withTag = dev.replace(/nextstack:imageTag: .*/, `nextstack:imageTag: ${o.devImageTag ?? "v1.0.0"}`);
-        // dev's Clerk key is a test key, which prod accepts only while it is not live.
-        const prod = withTag.replace(/(nextstack:imageTag: .*)/, `$1\n  nextstack:allowClerkTestKeysInProd: "true"`);
-        for (const env of ["dev", "qa", "prod"])
-            await writeFile(path.join(tmp, `Pulumi.${env}.yaml`), env === "prod" ? prod : withTag);
+        await writeCompleteConfigs(tmp, o.devImageTag ?? "v1.0.0");
     }
     const stateDir = path.join(tmp, "state");
     const repository = (env: string) => `123456789012.dkr.ecr.us-west-2.amazonaws.com/nextstack-${env}`;
