@@ -5,9 +5,15 @@
  */
 import { expect } from "chai";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { AccountMismatchError, verifyAccount } from "../automation/accounts";
+import { stsCallerIdentity } from "../automation/aws/callerIdentity";
 import { awsClientConfigFor } from "../automation/aws/credentials";
 import { engineEnvFor } from "../automation/aws/engineEnv";
-import { patchEnv, ProfileFiles, writeProfiles } from "./support/standInPulumi/awsProfiles";
+import { patchEnv, ProfileFiles, writeProfiles, writeSsoProfile } from "./support/standInPulumi/awsProfiles";
+import { StandInSso, startStandInSso } from "./support/standInPulumi/sso";
 import { StandInSts, startStandInSts } from "./support/standInPulumi/sts";
 
 describe("AWS credentials per environment", () => {
@@ -101,5 +107,76 @@ describe("AWS credentials per environment", () => {
         });
         // No profile (CI with OIDC): the job's credentials are the identity, allowedAccountIds the guard.
         expect(engineEnvFor({ region: "eu-west-1" }, shell)).to.deep.equal({ AWS_REGION: "eu-west-1" });
+    });
+});
+
+describe("AWS credentials through an SSO profile", () => {
+    let sts: StandInSts;
+    let sso: StandInSso;
+    let home: string;
+    let restore: () => void;
+    const qa = { profile: "jesusidev-QA", session: "jesusidev", account: "222222222222", role: "AdministratorAccess" };
+
+    before(async () => {
+        sts = await startStandInSts();
+        sso = await startStandInSso();
+        home = await mkdtemp(path.join(tmpdir(), "creds-home-"));
+        const config = await writeSsoProfile(home, qa, "token-from-aws-sso-login", new Date(Date.now() + 3600_000));
+        restore = patchEnv({
+            HOME: home,
+            AWS_CONFIG_FILE: config,
+            AWS_SHARED_CREDENTIALS_FILE: path.join(home, ".aws", "credentials"),
+            AWS_ENDPOINT_URL_STS: sts.url,
+            AWS_ENDPOINT_URL_SSO: sso.url,
+            AWS_PROFILE: undefined,
+            AWS_ACCESS_KEY_ID: undefined,
+            AWS_SECRET_ACCESS_KEY: undefined,
+        });
+    });
+    after(async () => {
+        restore();
+        await rm(home, { recursive: true, force: true });
+        await sso.close();
+        await sts.close();
+    });
+
+    it("signed in: the profile's role credentials reach its account", async () => {
+        sso.addToken("token-from-aws-sso-login", qa.account, qa.role, "ASIASSOQA00000000001");
+        sts.addKey("ASIASSOQA00000000001", qa.account);
+        const id = await verifyAccount(
+            "qa",
+            { region: "us-west-2", profile: qa.profile, accountId: qa.account },
+            stsCallerIdentity,
+        );
+        expect(id.account).to.equal(qa.account);
+    });
+
+    it("session expired: readiness names the profile and says `aws sso login --profile`", async () => {
+        await writeSsoProfile(
+            path.join(home, "expired"),
+            { ...qa, profile: "jesusidev-QA-expired", session: "expired" },
+            "old-token",
+            new Date(Date.now() - 60_000),
+        );
+        // The second profile lives in its own config file; point at it.
+        const back = patchEnv({
+            AWS_CONFIG_FILE: path.join(home, "expired", ".aws", "config"),
+            HOME: path.join(home, "expired"),
+        });
+        try {
+            const err = (await verifyAccount(
+                "qa",
+                { region: "us-west-2", profile: "jesusidev-QA-expired", accountId: qa.account },
+                stsCallerIdentity,
+            ).catch((e: unknown) => e)) as AccountMismatchError;
+            expect(err).to.be.instanceOf(AccountMismatchError);
+            // The SDK's own words (it cannot refresh a cached token without the client registration).
+            expect(err.message).to.match(
+                /^qa: the AWS profile "jesusidev-QA-expired" could not reach AWS: CredentialsProviderError: .*run 'aws sso login'/,
+            );
+            expect(err.next).to.match(/^aws sso login --profile jesusidev-QA-expired /);
+        } finally {
+            back();
+        }
     });
 });

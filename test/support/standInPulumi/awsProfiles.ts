@@ -47,3 +47,40 @@ export function patchEnv(vars: Readonly<Record<string, string | undefined>>): ()
     apply({ ...vars });
     return () => apply(saved);
 }
+
+export interface SsoProfile {
+    readonly profile: string;
+    readonly session: string;
+    readonly account: string;
+    readonly role: string;
+}
+
+/**
+ * An SSO profile as `aws configure sso` writes it (`[profile x]` with sso_session, sso_account_id,
+ * sso_role_name; `[sso-session s]` with sso_start_url, sso_region), and the token cache
+ * `aws sso login` leaves in ~/.aws/sso/cache/<sha1(session name)>.json
+ * (https://docs.aws.amazon.com/cli/latest/userguide/sso-configure-profile-token.html).
+ * `home` stands in for $HOME.
+ */
+export async function writeSsoProfile(home: string, p: SsoProfile, token: string, expiresAt: Date): Promise<string> {
+    const { createHash } = await import("node:crypto");
+    const { mkdir, appendFile } = await import("node:fs/promises");
+    const configFile = path.join(home, ".aws", "config");
+    await mkdir(path.join(home, ".aws", "sso", "cache"), { recursive: true });
+    await appendFile(
+        configFile,
+        `[profile ${p.profile}]\nsso_session = ${p.session}\nsso_account_id = ${p.account}\nsso_role_name = ${p.role}\nregion = us-west-2\n\n` +
+            `[sso-session ${p.session}]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-west-2\nsso_registration_scopes = sso:account:access\n\n`,
+    );
+    const cache = path.join(home, ".aws", "sso", "cache", `${createHash("sha1").update(p.session).digest("hex")}.json`);
+    await writeFile(
+        cache,
+        JSON.stringify({
+            startUrl: "https://example.awsapps.com/start",
+            region: "us-west-2",
+            accessToken: token,
+            expiresAt: expiresAt.toISOString().replace(/\.\d+Z$/, "Z"),
+        }),
+    );
+    return configFile;
+}
