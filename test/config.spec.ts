@@ -405,6 +405,9 @@ describe("stack config", () => {
                     "pulumi config set --secret databaseUrl postgresql://<user>:<password>@<host>:5432/<db> -s dev",
             );
             expect(formatProblems(problems)).not.to.include("hunter2");
+            expect(only(problemsOf("qa", { appEnv: '{"AWS_PROFILE":"x"}' }), "appEnv").fix).to.equal(
+                "pulumi config rm appEnv -s qa",
+            );
         });
         it("every variable appEnvironment() sets is refused in appEnv", () => {
             const c = stackConfig("dev");

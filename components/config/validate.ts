@@ -92,7 +92,10 @@ function appEnv(r: Reader): Record<string, string> {
     const problems = appEnvProblems(env);
     if (problems.length === 0) return env;
     const rest = Object.fromEntries(Object.entries(env).filter(([k]) => !problems.some((p) => p.name === k)));
-    const keep = fixCommand("appEnv", r.stack, shellWord(JSON.stringify(rest)));
+    const keep =
+        Object.keys(rest).length === 0
+            ? `pulumi config rm appEnv -s ${r.stack}`
+            : fixCommand("appEnv", r.stack, shellWord(JSON.stringify(rest)));
     for (const p of problems) r.invalid("appEnv", p.message, p.key ? `${keep} && ${fixCommand(p.key, r.stack)}` : keep);
     return env;
 }
