@@ -10,6 +10,7 @@ import {
     buildAppImages,
     docker,
     failures,
+    removeContainers,
     removeProxy,
     removeServices,
     requireEngine,
@@ -76,7 +77,7 @@ describe("real engine: test support smoke", function () {
 
     after(async function () {
         this.timeout(120_000);
-        await docker(["rm", "-f", ...CONTAINERS], { allowFailure: true });
+        await removeContainers(...CONTAINERS);
         await Promise.all([removeProxy(GOOD), removeProxy(BAD)]);
         await removeServices(GOOD, BAD);
     });
@@ -84,7 +85,7 @@ describe("real engine: test support smoke", function () {
     it("app images answer like the recorded ones: version + marker, bad 500, slow 503 then 200", async function () {
         const run = (name: string, image: string, ...env: string[]) =>
             docker(["run", "-d", "--name", name, "--network", "none", ...env.flatMap((e) => ["-e", e]), image]);
-        await docker(["rm", "-f", ...CONTAINERS], { allowFailure: true });
+        await removeContainers(...CONTAINERS);
         await run("engine-smoke-img-v1", APP_IMAGES.v1, "APP_MARKER=env1");
         await run("engine-smoke-img-bad", APP_IMAGES.bad);
         await run("engine-smoke-img-slow", APP_IMAGES.slow, "SLOW_SECONDS=8");

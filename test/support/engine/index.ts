@@ -11,16 +11,24 @@
  *   GUIDE_HEALTH_CMD, SHORT_HEALTH, SHORT_UPDATE   the guide's check and the short test settings
  *   startProxy(service)       Traefik's stand-in on 127.0.0.1 -> { url, name, stop() }; removeProxy(service)
  *   startProbe(url), failures()      a client probing during a rollout
- *   updateStatus(), specImage(), removeServices(), waitForNoContainers()  a service's rollout state, cleanup
+ *   updateStatus(), specImage()  a service's rollout state
+ *   removeServices(), removeContainers(), removeProxy()  cleanup; no-ops in a skipped suite (safe in after())
  * Every name created on the engine starts with the creating helper's prefix (engine-, host-, ...).
  */
 export { DOCKER_HOST, ENGINE_DIR, NETWORK, REGISTRY } from "./env";
 export { docker, dockerJson, dockerEnv, type DockerOptions, type DockerResult } from "./docker";
 export { waitFor, type WaitOptions } from "./wait";
-export { engineAvailable, ensureEngine, type EngineState } from "./start";
+export { engineAvailable, ensureEngine, settledEngine, type EngineState } from "./start";
 export { requireEngine } from "./mocha";
 export { APP_IMAGES, APP_PORT, buildAppImages, GUIDE_HEALTH_CMD, type AppVariant } from "./images";
 export { SHORT_HEALTH, SHORT_UPDATE, serviceCreateArgs, type ServiceSettings } from "./settings";
 export { buildProxyImage, PROXY_IMAGE, removeProxy, startProxy, type Proxy, type ProxyOptions } from "./proxy";
 export { failures, startProbe, type Probe, type ProbeSample } from "./probe";
-export { removeServices, specImage, updateStatus, waitForNoContainers, type UpdateStatus } from "./swarm";
+export {
+    removeContainers,
+    removeServices,
+    specImage,
+    updateStatus,
+    waitForNoContainers,
+    type UpdateStatus,
+} from "./swarm";

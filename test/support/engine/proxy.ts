@@ -14,6 +14,7 @@ import { docker } from "./docker";
 import { NETWORK, REGISTRY, SCRIPTS_DIR } from "./env";
 import { withEngineLock } from "./lock";
 import { ensureImage, RootfsSpec } from "./rootfs";
+import { settledEngine } from "./start";
 import { waitFor } from "./wait";
 
 export const PROXY_IMAGE = `${REGISTRY}/engine-proxy:node`;
@@ -88,5 +89,6 @@ export async function startProxy(serviceName: string, options: ProxyOptions = {}
 
 /** Removes the proxy of `serviceName` if there is one (cleanup after a test that failed midway). */
 export async function removeProxy(serviceName: string): Promise<void> {
+    if ((await settledEngine())?.ok !== true) return; // skipped suite: nothing was started
     await docker(["rm", "--force", `${serviceName}-proxy`], { allowFailure: true });
 }

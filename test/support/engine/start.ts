@@ -13,13 +13,24 @@ export type EngineState =
 /** Upper bound for engine-up.sh: apt-get update + install on a fresh machine takes ~20-60 s. */
 const ENGINE_UP_TIMEOUT_MS = Number(process.env.ENGINE_UP_TIMEOUT_MS ?? 300_000);
 
+let ensured: Promise<EngineState> | undefined;
+
+/** The state ensureEngine() settled on, or undefined when it was not called yet (for cleanup hooks). */
+export async function settledEngine(): Promise<EngineState | undefined> {
+    return ensured === undefined ? undefined : ensured;
+}
+
 /** Checks without starting anything: dockerd answers, swarm is active, the network and registry exist. */
 export async function engineAvailable(): Promise<EngineState> {
     if (process.platform !== "linux") return { ok: false, reason: `needs Linux (this is ${process.platform})` };
     try {
         const info = await docker(["info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}"], {
             timeoutMs: 15_000,
+            allowFailure: true,
         });
+        if (info.exitCode !== 0) {
+            return { ok: false, reason: `no Docker engine answering on ${DOCKER_HOST}: ${firstLine(info.stderr)}` };
+        }
         if (info.stdout.trim() !== "active true") {
             return { ok: false, reason: `swarm not an active manager (${info.stdout.trim()})` };
         }
@@ -31,8 +42,6 @@ export async function engineAvailable(): Promise<EngineState> {
         return { ok: false, reason: err instanceof Error ? firstLine(err.message) : String(err) };
     }
 }
-
-let ensured: Promise<EngineState> | undefined;
 
 /**
  * The engine, started by engine-up.sh if it is not up (once per process; later calls share the

@@ -1,5 +1,6 @@
 /** Reading a swarm service's rollout state from the engine (what `docker service inspect` shows). */
 import { docker, dockerJson } from "./docker";
+import { settledEngine } from "./start";
 import { waitFor } from "./wait";
 
 export interface UpdateStatus {
@@ -25,8 +26,12 @@ export async function specImage(service: string): Promise<string> {
     return out.stdout.trim();
 }
 
-/** Removes services (ignoring absent ones) and waits until their containers are gone. */
+/**
+ * Removes services (ignoring absent ones) and waits until their containers are gone. Does nothing
+ * where no engine was had, so `after` hooks of a skipped suite pass.
+ */
 export async function removeServices(...names: string[]): Promise<void> {
+    if ((await settledEngine())?.ok !== true) return;
     for (const name of names) await docker(["service", "rm", name], { allowFailure: true });
     for (const name of names) await waitForNoContainers(name);
 }
@@ -39,4 +44,10 @@ export async function waitForNoContainers(serviceName: string, deadlineMs = 60_0
             "",
         { deadlineMs, what: `containers of ${serviceName} to be removed` },
     );
+}
+
+/** `docker rm -f` of plain containers, ignoring absent ones; nothing where no engine was had. */
+export async function removeContainers(...names: string[]): Promise<void> {
+    if ((await settledEngine())?.ok !== true || names.length === 0) return;
+    await docker(["rm", "--force", ...names], { allowFailure: true });
 }
