@@ -42,4 +42,25 @@ describe("vendored Dokploy OpenAPI extracts", () => {
             expect(Object.keys(vendored.paths)).to.have.length(Object.keys(real.paths).length);
         });
     }
+
+    // What a remote client uses to watch a rollout (real-rollout-log.md §4): GET procedures with
+    // these query parameters in both versions; the fake validates their input against them.
+    const WATCH: Record<string, string[]> = {
+        "/docker.getContainersByAppNameMatch": ["appName", "appType", "serverId"],
+        "/docker.getServiceContainersByAppName": ["appName", "serverId"],
+        "/docker.getContainersByAppLabel": ["appName", "serverId", "type"],
+        "/docker.getConfig": ["containerId", "serverId"],
+        "/swarm.getNodeApps": ["serverId"],
+    };
+    for (const version of ["v0.25.6", "v0.30.2"] as const) {
+        it(`${version}: the extract carries the rollout-watch procedures as GET with their query parameters`, () => {
+            const vendored = JSON.parse(readFileSync(vendoredDocumentPath(version), "utf8")) as Document;
+            for (const [path, params] of Object.entries(WATCH)) {
+                const op = vendored.paths[path]?.get;
+                expect(op, path).to.not.equal(undefined);
+                const names = (op!.parameters ?? []).map((p) => (p as { name: string }).name).sort();
+                expect(names, path).to.deep.equal(params);
+            }
+        });
+    }
 });

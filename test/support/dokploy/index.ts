@@ -7,6 +7,7 @@ import { FakeDokployHttp } from "./server";
 import { FakeStore } from "./store";
 import { serviceDeployer } from "./swarm/apply";
 import { SimClock } from "./swarm/clock";
+import { EngineSwarm } from "./swarm/engine";
 import type { SwarmBackend } from "./swarm/model";
 import type { ImageBehaviour } from "./swarm/simContainer";
 import { SimulatedSwarm, type ServingTask } from "./swarm/simulated";
@@ -56,12 +57,25 @@ export interface FakeDokploy {
     close(): Promise<void>;
 }
 
-function simulatedSwarm(options: FakeDokployOptions): { sim: SimulatedSwarm; clock: SimClock } {
+function swarmFor(options: FakeDokployOptions): { sim?: SimulatedSwarm; backend: SwarmBackend; clock: SimClock } {
+    if (options.engine) {
+        // Engine mode: real time, real swarm.
+        return {
+            backend: new EngineSwarm(options.engine.dockerHost),
+            clock: new SimClock({ kind: "scaled", timeScale: 1 }),
+        };
+    }
     const opt = options.swarm;
     const clock = new SimClock(
         opt && "clock" in opt ? { kind: "manual" } : { kind: "scaled", timeScale: opt?.timeScale ?? 0.005 },
     );
-    return { sim: new SimulatedSwarm(clock), clock };
+    const sim = new SimulatedSwarm(clock);
+    return { sim, backend: sim, clock };
+}
+
+function simulatedOnly(sim: SimulatedSwarm | undefined, what: string): SimulatedSwarm {
+    if (!sim) throw new Error(`${what} exists in simulated mode only; in engine mode use the real images and networks`);
+    return sim;
 }
 
 export async function startFakeDokploy(options: FakeDokployOptions = {}): Promise<FakeDokploy> {
@@ -69,8 +83,7 @@ export async function startFakeDokploy(options: FakeDokployOptions = {}): Promis
     const apiKeys = options.apiKeys && options.apiKeys.length > 0 ? options.apiKeys : [{ key: "test-api-key" }];
     routeTable(version); // parse the OpenAPI document now (cached per version), not on the first request
     const store = new FakeStore(version);
-    const { sim, clock } = simulatedSwarm(options);
-    const backend: SwarmBackend = sim;
+    const { sim, backend, clock } = swarmFor(options);
     const deployService = serviceDeployer(store, backend, version);
     const worker = new DeploymentWorker(
         store,
@@ -112,10 +125,15 @@ export async function startFakeDokploy(options: FakeDokployOptions = {}): Promis
             backend,
             clock,
             timeScale: clock.timeScale,
-            setImageBehaviour: (image, behaviour) => sim.setImageBehaviour(image, behaviour),
-            setNetwork: (name, present) => (present ? sim.networks.add(name) : sim.networks.delete(name)),
+            setImageBehaviour: (image, behaviour) =>
+                simulatedOnly(sim, "setImageBehaviour").setImageBehaviour(image, behaviour),
+            setNetwork: (name, present) => {
+                const networks = simulatedOnly(sim, "setNetwork").networks;
+                if (present) networks.add(name);
+                else networks.delete(name);
+            },
             updateStatus: (appName) => backend.updateStatus(appName),
-            serving: (appName) => sim.serving(appName),
+            serving: (appName) => simulatedOnly(sim, "serving").serving(appName),
         },
         deploymentLog: (deploymentId) => [...(worker.logs.get(deploymentId) ?? [])],
         callCount: (procedure) =>

@@ -166,7 +166,8 @@ export function envList(appEnv: string | null, projectEnv: string, environmentEn
  * The service spec mechanizeDockerContainer sends: image = dockerImage for a docker source
  * (else `<appName>:latest`), Networks = networkSwarm or [{Target:"dokploy-network"}], Mode =
  * modeSwarm or Replicated with `replicas`, health/update/rollback/restart settings as stored
- * (null → not sent, so swarm defaults apply). ForceUpdate is the previous value + 1 on update.
+ * (null → not sent, so swarm defaults apply; UpdateConfig then defaults to start-first). ForceUpdate
+ * is the previous value + 1 on update (the backend adds it).
  */
 export function serviceSpec(app: ApplicationRow, env: string[], forceUpdate: number): ServiceSpec {
     const networks = Array.isArray(app.networkSwarm)
@@ -182,7 +183,8 @@ export function serviceSpec(app: ApplicationRow, env: string[], forceUpdate: num
             ForceUpdate: forceUpdate,
         },
         Mode: { Replicated: { Replicas: app.replicas } },
-        UpdateConfig: asUpdateConfig(app.updateConfigSwarm),
+        // Without stored settings Dokploy sends {Parallelism: 1, Order: "start-first"} (generateConfigContainer).
+        UpdateConfig: asUpdateConfig(app.updateConfigSwarm) ?? { Parallelism: 1, Order: "start-first" },
         RollbackConfig: asUpdateConfig(app.rollbackConfigSwarm),
     };
 }
