@@ -25,6 +25,7 @@ import {
 
 const GOOD = "engine-smoke-good";
 const BAD = "engine-smoke-bad";
+const PAIR = "engine-smoke-pair";
 const CONTAINERS = ["engine-smoke-img-v1", "engine-smoke-img-bad", "engine-smoke-img-slow"];
 const FINAL_STATES = ["completed", "rollback_completed", "paused", "rollback_paused"];
 
@@ -32,12 +33,13 @@ interface Health {
     readonly status: number;
     readonly version?: string;
     readonly marker?: string;
+    readonly host?: string;
 }
 
 async function health(url: string): Promise<Health> {
     const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2_000) });
-    const body = (await res.json().catch(() => ({}))) as { version?: string; marker?: string };
-    return { status: res.status, version: body.version, marker: body.marker };
+    const body = (await res.json().catch(() => ({}))) as { version?: string; marker?: string; host?: string };
+    return { status: res.status, version: body.version, marker: body.marker, host: body.host };
 }
 
 /** Creates `name` on v1 with the short settings, puts a proxy in front, resolves once v1 answers. */
@@ -78,8 +80,8 @@ describe("real engine: test support smoke", function () {
     after(async function () {
         this.timeout(120_000);
         await removeContainers(...CONTAINERS);
-        await Promise.all([removeProxy(GOOD), removeProxy(BAD)]);
-        await removeServices(GOOD, BAD);
+        await Promise.all([removeProxy(GOOD), removeProxy(BAD), removeProxy(PAIR)]);
+        await removeServices(GOOD, BAD, PAIR);
     });
 
     it("app images answer like the recorded ones: version + marker, bad 500, slow 503 then 200", async function () {
@@ -110,6 +112,26 @@ describe("real engine: test support smoke", function () {
             return r.exitCode === 0 ? r.stdout : undefined;
         }, { deadlineMs: 30_000, what: "slow container to turn healthy" }); // prettier-ignore
         expect(JSON.parse(slow)).to.include({ status: "ok", version: "slow", marker: "m0" });
+    });
+
+    it("the proxy answers 502 while the service has no task, then reaches every task in turn", async function () {
+        await removeServices(PAIR);
+        const proxy = await startProxy(PAIR);
+        const none = await fetch(`${proxy.url}/api/health`, { signal: AbortSignal.timeout(5_000) });
+        expect(none.status).to.equal(502);
+        expect(await none.text()).to.include(`no tasks for tasks.${PAIR}`);
+        await docker(serviceCreateArgs(PAIR, APP_IMAGES.v1, { replicas: 2 }));
+        const hosts = new Set<string>();
+        await waitFor(
+            async () => {
+                const h = await health(proxy.url);
+                if (h.status === 200 && h.host) hosts.add(h.host);
+                return hosts.size === 2;
+            },
+            { deadlineMs: 60_000, what: `both tasks of ${PAIR} answering through the proxy`, intervalMs: 100 },
+        );
+        await proxy.stop();
+        await removeServices(PAIR);
     });
 
     it("a start-first update v1 -> v2 through the proxy: 0 failed requests, v2 answers, completed", async function () {
