@@ -15,6 +15,7 @@ import { parsePromoteArgs } from "../../automation/options";
 import { promote, PromotionResult } from "../../automation/orchestrator";
 import { PlainProgress } from "../../automation/progress";
 import { PromotionRecord, RecordStore } from "../../automation/records";
+import { ImageSource } from "../../automation/version/source";
 import { Loopback, startLoopback } from "./loopback";
 import { MemoryEngine } from "./memoryEngine";
 import { MemorySwarm } from "./memoryRollout";
@@ -64,7 +65,9 @@ export async function writeCompleteConfigs(dir: string, devImageTag: string): Pr
  * `complete`: every stack gets dev's committed config (valid for all three), with `devImageTag`
  * as dev's imageTag. Otherwise the committed Pulumi.<env>.yaml files are used as they are.
  */
-export async function harness(o: { complete?: boolean; devImageTag?: string } = {}): Promise<Harness> {
+export async function harness(
+    o: { complete?: boolean; devImageTag?: string; images?: ImageSource } = {},
+): Promise<Harness> {
     const tmp = await mkdtemp(path.join(tmpdir(), "promote-"));
     let projectDir = REPO;
     if (o.complete ?? true) {
@@ -73,7 +76,13 @@ export async function harness(o: { complete?: boolean; devImageTag?: string } = 
     }
     const stateDir = path.join(tmp, "state");
     const repository = (env: string) => `123456789012.dkr.ecr.us-west-2.amazonaws.com/nextstack-${env}`;
-    const swarm = new MemorySwarm({ msPerSecond: MS_PER_SECOND, image: (env, v) => `${repository(env)}:${v}` });
+    // As the program deploys it: `<repo>:<tag>@<digest>` once promotion pinned imageDigest (imageRef.ts).
+    const digestOf = (env: EnvironmentName): string | undefined => engine.config.get(env)?.get("imageDigest");
+    const swarm: MemorySwarm = new MemorySwarm({
+        msPerSecond: MS_PER_SECOND,
+        image: (env: EnvironmentName, v: string): string =>
+            `${repository(env)}:${v}${digestOf(env) ? `@${digestOf(env)}` : ""}`,
+    });
     const down = new Set<string>();
     const app = await startLoopback((req, res) => {
         const env = (req.url ?? "").split("/")[1] as EnvironmentName;
@@ -82,7 +91,7 @@ export async function harness(o: { complete?: boolean; devImageTag?: string } = 
         res.setHeader("content-type", "application/json");
         res.end(version === undefined ? "" : JSON.stringify({ status: "ok", version }));
     });
-    const engine = new MemoryEngine({
+    const engine: MemoryEngine = new MemoryEngine({
         swarm,
         appFor: (env, version) => ({
             environment: env,
@@ -139,6 +148,7 @@ export async function harness(o: { complete?: boolean; devImageTag?: string } = 
                 healthIntervalMs: 10,
                 rollout: swarm.watch,
                 stepSummaryFile: r.stepSummaryFile,
+                images: o.images,
             });
             return { ...result, output: lines.join("\n") };
         },
