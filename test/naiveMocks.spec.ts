@@ -244,7 +244,7 @@ describe("index.ts under naive, independent mocks (in a process of their own)", 
                 expect(lifecycle.inputs.repository).to.equal(e.repo);
                 const login = one(regs, "command:remote:Command", `${s}-dokploy-host-ecr-login`);
                 expect(String(login.inputs.create)).to.include(
-                    `--password-stdin ${ACCOUNTS[s]}.dkr.ecr.us-west-2.amazonaws.com`,
+                    `registry=${ACCOUNTS[s]}.dkr.ecr.us-west-2.amazonaws.com\n`,
                 );
                 const app = one(regs, "pulumi-nodejs:dynamic/dokploy:Application", `${s}-app`);
                 expect(app.inputs.dockerImage).to.equal(`${e.repoUrl}:latest`);
