@@ -25,6 +25,16 @@ import {
     parseEnvironment,
     parseProject,
 } from "./types";
+import {
+    DokployContainerConfig,
+    DokployContainerRow,
+    DokployServiceTaskRow,
+    DokploySwarmService,
+    parseContainerConfig,
+    parseContainerRows,
+    parseServiceTaskRows,
+    parseSwarmServices,
+} from "./rollout/wire";
 
 const GET: CallOptions = { method: "GET", retry: true };
 const POST_IDEMPOTENT: CallOptions = { method: "POST", retry: true };
@@ -69,6 +79,14 @@ export interface DokployClient {
     domainUpdate(domainId: string, d: DomainFields): Promise<void>;
     domainDelete(domainId: string): Promise<void>;
     deploymentAll(applicationId: string): Promise<DokployDeployment[]>;
+    /** docker.getContainersByAppNameMatch: containers whose name merely contains appName, exited ones too. */
+    containersByAppNameMatch(appName: string): Promise<DokployContainerRow[]>;
+    /** docker.getServiceContainersByAppName: the service's tasks (task ids, desired states). */
+    serviceContainersByAppName(appName: string): Promise<DokployServiceTaskRow[]>;
+    /** docker.getConfig: `docker inspect`; undefined for a removed or unknown container (200, 0 bytes). */
+    containerConfig(containerId: string): Promise<DokployContainerConfig | undefined>;
+    /** swarm.getNodeApps filtered to the service named exactly appName; undefined when there is none. */
+    swarmService(appName: string): Promise<DokploySwarmService | undefined>;
 }
 
 /** Runs a create once; after an uncertain failure looks the object up before trying again. */
@@ -277,5 +295,14 @@ export function createDokployClient(t: TransportOptions): DokployClient {
             asArray(await call("deployment.all", { applicationId }, GET), "deployment.all").map((d) =>
                 parseDeployment(d, "deployment.all"),
             ),
+        containersByAppNameMatch: async (appName) =>
+            parseContainerRows(await call("docker.getContainersByAppNameMatch", { appName }, GET)),
+        serviceContainersByAppName: async (appName) =>
+            parseServiceTaskRows(await call("docker.getServiceContainersByAppName", { appName }, GET)),
+        containerConfig: async (containerId) =>
+            parseContainerConfig(await call("docker.getConfig", { containerId }, GET)),
+        // `docker service ls` lists every service on the host: keep the one named exactly appName.
+        swarmService: async (appName) =>
+            parseSwarmServices(await call("swarm.getNodeApps", undefined, GET)).find((s) => s.name === appName),
     };
 }

@@ -19,6 +19,8 @@ export interface RolloutSettings {
         readonly monitorMs: number;
         readonly order: "start-first" | "stop-first";
         readonly failureAction: "rollback" | "pause" | "continue";
+        /** Failed tasks tolerated, as a fraction of replicas (Docker's MaxFailureRatio; default 0). */
+        readonly maxFailureRatio?: number;
     };
 }
 
