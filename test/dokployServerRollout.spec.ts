@@ -438,6 +438,37 @@ describe("fake Dokploy: scaled simulated time (default)", () => {
     });
 });
 
+describe("fake Dokploy: the simulated clock a watcher can inject", () => {
+    it("manual: sleep resolves only when simulated time passes it; close wakes the sleepers", async () => {
+        const srv = await startFakeDokploy({ swarm: { clock: "manual" } });
+        const clock = srv.swarm.clock;
+        const woke: string[] = [];
+        void clock.sleep(1_000).then(() => woke.push("1s"));
+        void clock.sleep(5_000).then(() => woke.push("5s"));
+        clock.advance(999);
+        await Promise.resolve();
+        expect(woke).to.deep.equal([]);
+        clock.advance(1);
+        await new Promise((r) => setImmediate(r));
+        expect(woke).to.deep.equal(["1s"]);
+        await srv.close();
+        await new Promise((r) => setImmediate(r));
+        expect(woke).to.deep.equal(["1s", "5s"]);
+    });
+
+    it("scaled: simulated time runs 1/timeScale faster than the wall clock", async () => {
+        const srv = await startFakeDokploy({ swarm: { timeScale: 0.001 } });
+        try {
+            const start = srv.swarm.clock.now();
+            await srv.swarm.clock.sleep(60_000); // one simulated minute
+            expect(srv.swarm.clock.now() - start).to.be.at.least(60_000);
+            expect(srv.swarm.timeScale).to.equal(0.001);
+        } finally {
+            await srv.close();
+        }
+    });
+});
+
 function sim(srv: FakeDokploy) {
     return srv.swarm.backend as import("./support/dokploy/swarm/simulated").SimulatedSwarm;
 }

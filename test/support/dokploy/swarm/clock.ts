@@ -22,6 +22,8 @@ export class SimClock {
     private real: NodeJS.Timeout | undefined;
     private closed = false;
     private running = false;
+    /** Pending sleep() promises: close() resolves them, so nothing waits on a stopped clock. */
+    private readonly sleepers = new Set<() => void>();
 
     constructor(readonly mode: ClockMode) {
         this.realStart = Date.now();
@@ -42,13 +44,25 @@ export class SimClock {
 
     /** Runs `fn` after `delayMs` of simulated time. Returns a cancel function. */
     after(delayMs: number, fn: () => void): () => void {
-        const timer: Timer = { due: this.simNow + Math.max(0, delayMs), seq: this.seq++, fn };
+        const timer: Timer = { due: this.now() + Math.max(0, delayMs), seq: this.seq++, fn };
         this.queue.push(timer);
         this.queue.sort((a, b) => a.due - b.due || a.seq - b.seq);
         this.arm();
         return () => {
             this.queue = this.queue.filter((t) => t !== timer);
         };
+    }
+
+    /** Resolves after `ms` of simulated time (a watcher's injectable sleep; manual mode: on advance()). */
+    sleep(ms: number): Promise<void> {
+        return new Promise((resolve) => {
+            if (this.closed) return resolve();
+            this.sleepers.add(resolve);
+            this.after(ms, () => {
+                this.sleepers.delete(resolve);
+                resolve();
+            });
+        });
     }
 
     /** Manual mode: moves simulated time forward by `ms`, running every timer that falls due. */
@@ -97,5 +111,7 @@ export class SimClock {
         this.closed = true;
         if (this.real) clearTimeout(this.real);
         this.queue = [];
+        for (const wake of this.sleepers) wake();
+        this.sleepers.clear();
     }
 }
