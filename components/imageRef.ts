@@ -32,7 +32,7 @@ export function pinnedReference(repositoryUrl: string, tag: string, digest: stri
 }
 
 export type ImageLookup =
-    | { readonly kind: "found"; readonly digest: string }
+    | { readonly kind: "found"; readonly digest: string; readonly tags: readonly string[] }
     | { readonly kind: "absent" }
     | { readonly kind: "unknown"; readonly reason: string };
 
@@ -65,8 +65,9 @@ export async function lookUpImage(
     try {
         const r = await aws.ecr.getImage(query, opts);
         const digest: unknown = r?.imageDigest;
+        const tags = Array.isArray(r?.imageTags) ? r.imageTags.filter((t): t is string => typeof t === "string") : [];
         return typeof digest === "string" && /^sha256:[0-9a-f]{64}$/.test(digest)
-            ? { kind: "found", digest }
+            ? { kind: "found", digest, tags }
             : { kind: "absent" };
     } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
@@ -78,6 +79,9 @@ export function nextStepFor(a: ImageChoiceArgs, lookup: ImageLookup): string {
     const env = a.environment;
     const wanted = a.digest ? pinnedReference(a.repositoryUrl, a.tag, a.digest) : `${a.repositoryUrl}:${a.tag}`;
     const waiting = "Until then the Dokploy application is configured but not deployed.";
+    // A pin that no longer carries its tag: `latest` moved since promotion, or imageTag was set by hand.
+    if (lookup.kind === "found" && a.digest && !lookup.tags.includes(a.tag))
+        return `The image promotion pinned (imageDigest ${a.digest}) is not what ${a.tag} names in the registry now; the pinned image stays deployed. To deploy ${a.tag} as it is now: npm run promote -- --only ${env} --image-tag ${a.tag}`;
     if (lookup.kind === "found") return "none";
     if (lookup.kind === "unknown")
         return `Could not check whether ${wanted} is in the registry (${lookup.reason}), so nothing was deployed. Fix the AWS access, then run: pulumi up -s ${env}`;

@@ -90,8 +90,17 @@ describe("A fresh account: the first pulumi up succeeds", () => {
             dockerImage: `${REPO}:latest@${D1}`,
         });
         expect(run.outputs.imageDigest).to.equal(D1);
+        expect(run.outputs.nextStep).to.equal(
+            `The image promotion pinned (imageDigest ${D1}) is not what latest names in the registry now; the pinned image stays deployed. To deploy latest as it is now: npm run promote -- --only dev --image-tag latest`,
+        );
         const lookup = allInvocations().find((i) => i.token === "aws:ecr/getImage:getImage");
         expect(lookup?.inputs).to.deep.equal({ repositoryName: "nextstack-saas-starter-dev", imageDigest: D1 });
+    });
+
+    it("a pinned digest its tag still names is simply deployed", async () => {
+        push({ latest: D1 });
+        const run = await runStack("dev", { imageDigest: D1 });
+        expect(run.outputs).to.deep.include({ image: `${REPO}:latest@${D1}`, imageDigest: D1, nextStep: "none" });
     });
 
     it("a pinned digest no longer in the registry is configured but not deployed, and says so", async () => {
