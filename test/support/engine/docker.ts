@@ -31,8 +31,11 @@ export async function docker(args: readonly string[], options: DockerOptions = {
         timeout: options.timeoutMs ?? 120_000,
         stripFinalNewline: true,
     });
+    // no exit code: the CLI did not run at all (not installed, ENOENT): say so in stderr
     const exitCode = result.exitCode ?? -1;
-    const out: DockerResult = { exitCode, stdout: String(result.stdout), stderr: String(result.stderr) };
+    const stderr =
+        result.exitCode === undefined ? (result.shortMessage ?? "docker did not run") : String(result.stderr);
+    const out: DockerResult = { exitCode, stdout: String(result.stdout ?? ""), stderr };
     if (exitCode !== 0 && !options.allowFailure) {
         const why = result.timedOut ? "timed out" : `exit ${exitCode}`;
         throw new Error(`docker ${args.join(" ")}: ${why}: ${out.stderr.trim() || out.stdout.trim()}`);
