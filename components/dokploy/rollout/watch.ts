@@ -87,6 +87,7 @@ export async function watchRollout(client: RolloutClient, o: WatchOptions): Prom
     emit({ at: startedAt, kind: "submitted", detail: `${o.appName} → ${o.expectedImage}` });
     const watchStart = now();
     let calls = 0;
+    let callsBefore = 0;
     const counted = <T>(p: Promise<T>): Promise<T> => {
         calls++;
         return p;
@@ -138,10 +139,16 @@ export async function watchRollout(client: RolloutClient, o: WatchOptions): Prom
                 endedAt: now(),
             };
         }
-        // Pace: the next poll when the call budget allows it, earlier only to confirm completion.
+        // Pace: a poll may start once the calls made plus this poll's fit the budget (so the
+        // average stays ≤ 1 per callIntervalMs); while only Swarm's completion time is awaited,
+        // skip a poll that would push the confirming one past that time.
+        const roundCalls = calls - callsBefore;
+        callsBefore = calls;
+        const budgetAt = (rounds: number): number => watchStart + (calls + rounds * roundCalls) * callIntervalMs;
         const t = now();
-        let next = Math.max(at + pollMinMs, watchStart + calls * callIntervalMs);
-        if (result.completionAt !== undefined) next = Math.min(next, Math.max(result.completionAt, t));
+        let next = Math.max(at + pollMinMs, budgetAt(1));
+        const c = result.completionAt;
+        if (c !== undefined && budgetAt(1) <= c && (next >= c || budgetAt(2) > c)) next = Math.max(c, t);
         next = Math.min(next, startedAt + deadline.ms);
         if (next > t) await sleep(next - t);
     }
