@@ -176,10 +176,12 @@ describe("Ctrl-C in a terminal reaches the engine once", function () {
     // kernel send SIGINT to the whole foreground process group, exactly as a user's terminal does.
     const hasScript = spawnSync("script", ["--version"]).status === 0;
 
+    /** Types ^C during dev's update; `settle` runs once the promotion has handled it. */
     async function interruptedUp(
         mode: "default" | "forward",
+        settle: (w: World) => Promise<void>,
     ): Promise<{ code: number | null; log: LogEntry[]; text: string }> {
-        const w = await world({ behaviour: { dev: { holdUp: true } } });
+        const w = await world({ behaviour: { dev: { holdUp: true, holdCancel: true } } });
         try {
             const fixture = path.join(__dirname, "support", "standInPulumi", "promoteInTerminal.ts");
             const command = [process.execPath, "--import", "tsx", fixture, w.projectDir, w.stateDir, mode]
@@ -200,6 +202,16 @@ describe("Ctrl-C in a terminal reaches the engine once", function () {
                 30_000,
             );
             child.stdin.write("\x03");
+            // The promotion has aborted (and forwarded, if it does) once it prints this; the CLI has the first SIGINT.
+            await until(
+                () => text.includes("Ctrl-C: cancelling") && w.log().some((e) => e.kind === "signal"),
+                "the promotion and the CLI to see Ctrl-C",
+                30_000,
+            );
+            await settle(w).catch((err: unknown) => {
+                const signals = w.log().filter((e) => e.kind === "signal");
+                throw new Error(`${String(err)}; signals: ${JSON.stringify(signals)}; output:\n${text}`);
+            });
             const code = await exited;
             return { code, log: w.log(), text };
         } finally {
@@ -212,7 +224,8 @@ describe("Ctrl-C in a terminal reaches the engine once", function () {
             console.log("      skipped: util-linux `script` (a pseudo-terminal) is not installed");
             return this.skip();
         }
-        const r = await interruptedUp("default");
+        // Any forwarded SIGINT was sent before the promotion printed its line: let the cancel finish.
+        const r = await interruptedUp("default", (w) => w.releaseCancel());
         const upPid = r.log.find((e) => e.kind === "run" && e.argv[0] === "up")?.pid;
         expect(
             r.log.filter((e) => e.kind === "signal").map((e) => `${e.signal} ${e.pid === upPid ? "up" : e.pid}`),
@@ -224,7 +237,9 @@ describe("Ctrl-C in a terminal reaches the engine once", function () {
 
     it("control: forwarding the abort as well makes it the CLI's second SIGINT, which terminates it", async function () {
         if (!hasScript) return this.skip();
-        const r = await interruptedUp("forward");
+        const r = await interruptedUp("forward", (w) =>
+            until(() => w.log().filter((e) => e.kind === "signal").length === 2, "the second SIGINT", 30_000),
+        );
         expect(r.log.filter((e) => e.kind === "signal").map((e) => `${e.signal} ${e.outcome}`)).to.deep.equal([
             "SIGINT cancelling",
             "SIGINT terminating",

@@ -133,8 +133,16 @@ process.on("SIGINT", () => {
     }
 });
 
-/** The engine's cancellation waits for in-flight resource operations; this one takes 500 ms. */
-const CANCEL_MS = 500;
+/**
+ * The engine's cancellation waits for in-flight resource operations. With `holdCancel` it lasts
+ * until the test creates `release-cancel` in the state dir (or a second SIGINT terminates), so a
+ * test can observe every signal sent while it runs; otherwise it takes 500 ms.
+ */
+async function cancelling(s) {
+    if (!s.holdCancel) return new Promise((r) => setTimeout(r, 500));
+    const deadline = Date.now() + 20000;
+    while (!fs.existsSync(file("release-cancel")) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+}
 
 /** Waits until a SIGINT cancels the operation (bounded: the test that holds it must signal). */
 async function hold(what) {
@@ -185,7 +193,7 @@ async function operation(kind) {
         fail(s.failPreview);
     }
     if (cancelled) {
-        await new Promise((r) => setTimeout(r, CANCEL_MS));
+        await cancelling(s);
         emit({ cancelEvent: {} });
         await sink.close();
         fail(kind === "preview" ? "preview canceled" : "update canceled");

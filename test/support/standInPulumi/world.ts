@@ -38,6 +38,8 @@ export interface StackBehaviour {
     failPreview?: string;
     holdUp?: boolean;
     holdPreview?: boolean;
+    /** The CLI's cancellation lasts until the test calls releaseCancel(). */
+    holdCancel?: boolean;
 }
 
 export interface LogEntry {
@@ -64,6 +66,7 @@ export interface World {
     log(): LogEntry[];
     stackFiles(): Promise<Record<EnvironmentName, string>>;
     selectedStack(): string;
+    releaseCancel(): Promise<void>;
     dispose(): Promise<void>;
 }
 
@@ -159,6 +162,7 @@ export async function world(
             return { dev: files[0], qa: files[1], prod: files[2] };
         },
         selectedStack: () => readFileSync(path.join(cliState, "current"), "utf8"),
+        releaseCancel: () => writeFile(path.join(cliState, "release-cancel"), ""),
         async dispose() {
             restore();
             await app.close();
