@@ -17,7 +17,7 @@ import { RecordStore } from "./records";
 import { RolloutWatch } from "./rollout";
 import { dokployRolloutWatch } from "./rolloutDokploy";
 import { ImageSource } from "./version/source";
-import { describeImage, imageForPromotion, pinOf } from "./version/promotionImage";
+import { describeImage, imageResolver, pinOf } from "./version/promotionImage";
 import { ResolvedImage } from "./version/resolve";
 
 export interface OrchestratorDeps {
@@ -199,21 +199,13 @@ export async function promote(o: PromoteOptions, deps: OrchestratorDeps): Promis
                 () => `config complete, stack exists, deploys ${version}`,
             );
             // Before any update: the version is in this environment's registry, from the verified revision.
-            const source = deps.images;
-            const stack = config.config;
-            const imageOf =
-                source && stack
-                    ? (v: string, rollback: boolean) =>
-                          imageForPromotion({
-                              source,
-                              records,
-                              config: stack,
-                              version: v,
-                              rollback,
-                              rerun,
-                              resolvedThisRun: dryRunImages,
-                          })
-                    : undefined;
+            const imageOf = imageResolver({
+                source: deps.images,
+                config: config.config,
+                records,
+                rerun,
+                resolvedThisRun: dryRunImages,
+            });
             const image = imageOf
                 ? await progress.step(
                       `${env}: image`,

@@ -49,6 +49,19 @@ export async function imageForPromotion(a: PromotionImageArgs): Promise<Resolved
     return image;
 }
 
+/** `imageForPromotion` bound to one environment; undefined when there is no registry to ask or no valid config. */
+export function imageResolver(a: {
+    readonly source?: ImageSource;
+    readonly config?: StackConfig;
+    readonly records: RecordStore;
+    readonly rerun: string;
+    readonly resolvedThisRun: ReadonlyMap<EnvironmentName, ResolvedImage>;
+}): ((version: string, rollback: boolean) => Promise<ResolvedImage>) | undefined {
+    const { source, config } = a;
+    if (!source || !config) return undefined;
+    return (version, rollback) => imageForPromotion({ ...a, source, config, version, rollback });
+}
+
 export const pinOf = (i: ResolvedImage): ImagePin => ({
     digest: i.digest,
     ...(i.revision ? { revision: i.revision } : {}),
