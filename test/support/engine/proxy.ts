@@ -7,7 +7,6 @@
  * and the routing mesh and service VIPs need IPVS, which this kernel lacks (ENGINE.md). The proxy
  * sees the same tasks.<service> answers from a container as from a task on the same network.
  */
-import { execFileSync } from "node:child_process";
 import { realpathSync } from "node:fs";
 import { join } from "node:path";
 import { docker } from "./docker";
@@ -33,9 +32,10 @@ export interface ProxyOptions {
 }
 
 /** The host's node binary and the libraries it links, at the same paths (ENGINE.md: proven). */
-function proxySpec(): RootfsSpec {
+async function proxySpec(): Promise<RootfsSpec> {
     const node = realpathSync(process.execPath);
-    const libs = execFileSync("ldd", [node], { encoding: "utf8" })
+    const { execa } = await import("execa");
+    const libs = (await execa("ldd", [node])).stdout
         .split("\n")
         .map((line) => /(\/\S+) \(0x/.exec(line)?.[1])
         .filter((p): p is string => p !== undefined);
@@ -58,7 +58,7 @@ let proxyImage: Promise<string> | undefined;
 /** Builds and pushes the proxy image when missing or when node/proxy.js changed. */
 export function buildProxyImage(): Promise<string> {
     proxyImage ??= withEngineLock("proxy-image", 300_000, async () => {
-        await ensureImage(PROXY_IMAGE, proxySpec());
+        await ensureImage(PROXY_IMAGE, await proxySpec());
         return PROXY_IMAGE;
     });
     return proxyImage;
