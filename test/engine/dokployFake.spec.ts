@@ -175,6 +175,23 @@ describe("fake Dokploy, engine-backed (real swarm)", function () {
         });
         expect([unknown.status, await unknown.text()]).to.deep.equal([200, ""]);
 
+        // The same engine through a v0.30.2 fake: task ids untruncated, Swarm's task error, docker's status text.
+        const v30 = await startFakeDokploy({ version: "v0.30.2", engine: { dockerHost: DOCKER_HOST } });
+        try {
+            const rows = await call<Json[]>(v30, "GET", "docker.getServiceContainersByAppName", { appName });
+            for (const r of rows) expect(String(r.containerId)).to.have.length(25);
+            const failed = rows.filter((r) => String(r.currentState).startsWith("Failed "));
+            expect(failed.length).to.be.at.least(1);
+            expect(failed[0]).to.include({ error: '"task: non-zero exit (143): dockerexec: unhealthy container"' });
+            const listed = await call<Json[]>(v30, "GET", "docker.getContainersByAppNameMatch", { appName });
+            expect(listed.map((c) => String(c.status))).to.satisfy(
+                (st: string[]) =>
+                    st.some((x) => /^Exited \(143\) /.test(x)) && st.some((x) => /^Up .*\(healthy\)$/.test(x)),
+            );
+        } finally {
+            await v30.close();
+        }
+
         await call(srv, "POST", "application.delete", { applicationId });
         expect(await nodeApp()).to.equal(undefined);
         expect((await docker(["service", "inspect", appName], { allowFailure: true })).exitCode).to.not.equal(0);
