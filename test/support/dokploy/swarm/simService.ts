@@ -33,13 +33,13 @@ interface Cfg {
 }
 
 /** Docker's defaults for an unset UpdateConfig/RollbackConfig field. */
-function cfgOf(c: UpdateConfig | undefined, rollback: boolean): Cfg {
+function cfgOf(c: UpdateConfig | undefined): Cfg {
     return {
         parallelism: c?.Parallelism ?? 1,
         delay: (c?.Delay ?? 0) / NS_PER_MS,
         monitor: (c?.Monitor || 5e9) / NS_PER_MS,
         failureAction: c?.FailureAction ?? "pause",
-        order: c?.Order ?? (rollback ? "stop-first" : "stop-first"),
+        order: c?.Order ?? "stop-first",
     };
 }
 
@@ -138,7 +138,7 @@ export class SimService {
         this.previousTemplateId = this.templateId;
         this.templateId++;
         this.updateStatus = { State: "updating", StartedAt: rfc3339(this.clock.now()), Message: "update in progress" };
-        this.rollSlots(1, this.gen, cfgOf(spec.UpdateConfig, false));
+        this.rollSlots(1, this.gen, cfgOf(spec.UpdateConfig));
     }
 
     private rollSlots(first: number, gen: number, cfg: Cfg): void {
@@ -186,7 +186,7 @@ export class SimService {
     private onTaskFailed(task: SimTask, gen: number): void {
         const state = this.updateStatus?.State;
         if (state !== "updating") return;
-        const cfg = cfgOf(this.spec.UpdateConfig, false);
+        const cfg = cfgOf(this.spec.UpdateConfig);
         if (cfg.failureAction === "continue") return;
         const reaction =
             this.replicas === 1 ? Math.max(cfg.delay, MULTI_REPLICA_REACTION_MS) : MULTI_REPLICA_REACTION_MS;
@@ -220,7 +220,7 @@ export class SimService {
             Message: `update rolled back due to failure or early termination of task ${taskId}`,
         };
         for (const t of this.tasks) if (t.active && t.templateId !== this.templateId) t.shutdown();
-        const cfg = cfgOf(restored.RollbackConfig, true);
+        const cfg = cfgOf(restored.RollbackConfig);
         const finish = (): void =>
             this.later(cfg.delay + cfg.monitor, () => {
                 if (gen !== this.gen) return;

@@ -3,7 +3,6 @@
 // with setImageBehaviour() and the network list (a missing dokploy-network fails the deploy
 // the way the real engine does, log §6).
 import type { SimClock } from "./clock";
-import { taskCurrentStateText } from "./dockerText";
 import type {
     ContainerSummary,
     DeployResult,
@@ -179,11 +178,6 @@ export class SimulatedSwarm implements SwarmBackend {
                 image: t.image,
                 health: t.container!.healthBody(),
             }));
-    }
-
-    /** For messages: the CURRENT STATE text of a task. */
-    static currentState(t: TaskSummary, now: number): string {
-        return taskCurrentStateText(t.Status.State, now, Date.parse(t.Status.Timestamp));
     }
 
     async close(): Promise<void> {
