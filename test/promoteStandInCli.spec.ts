@@ -8,6 +8,7 @@ import { expect } from "chai";
 import { spawn, spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { stsCallerIdentity } from "../automation/aws/callerIdentity";
+import { StackMissingError } from "../automation/errors";
 import { LocalEngine } from "../automation/localEngine";
 import { parsePromoteArgs } from "../automation/options";
 import { promote, PromotionResult } from "../automation/orchestrator";
@@ -115,6 +116,22 @@ describe("promotion through the real LocalWorkspace adapter and a stand-in pulum
             );
             expect(engineRuns(w.log())).to.deep.equal([]);
             expect(await w.stackFiles()).to.deep.equal(before);
+        } finally {
+            await w.dispose();
+        }
+    });
+
+    it("a stack missing from the backend is reported as missing although nothing selects it", async () => {
+        const w = await world({ existing: ["dev", "qa"] });
+        try {
+            const engine = new LocalEngine({ projectDir: w.projectDir, terminalDeliversSigint: false });
+            expect(await engine.stackExists("prod")).to.equal(false);
+            expect(await engine.stackExists("qa")).to.equal(true);
+            const err = await engine.getConfig("prod", "imageTag").catch((e: unknown) => e);
+            expect(err).to.be.instanceOf(StackMissingError);
+            expect((err as StackMissingError).next).to.equal(
+                "pulumi stack init prod   (after: pulumi login <backend>)",
+            );
         } finally {
             await w.dispose();
         }

@@ -72,6 +72,8 @@ export interface World {
 
 export async function world(
     o: {
+        /** Stacks that exist in the backend (default: all three). */
+        existing?: readonly EnvironmentName[];
         profileKeys?: Partial<Record<EnvironmentName, string>>;
         behaviour?: Partial<Record<EnvironmentName, StackBehaviour>>;
     } = {},
@@ -100,7 +102,7 @@ export async function world(
         res.end("ok");
     });
     const stacks = Object.fromEntries(
-        ENVS.map((env) => [
+        (o.existing ?? ENVS).map((env) => [
             env,
             {
                 ...o.behaviour?.[env],
