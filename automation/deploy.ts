@@ -134,7 +134,9 @@ export async function deployEnvironment(
         throw err;
     });
 
-    const verification = await updateAndVerify(c, env, version, mode.rollback, image);
+    // The app is this stack's only dynamic resource: no change to it, no Swarm rollout to follow.
+    const rolloutExpected = result.changes.some((ch) => ch.type === "pulumi-nodejs:dynamic:Resource");
+    const verification = await updateAndVerify(c, env, version, mode.rollback, image, rolloutExpected);
     if (verification.ok) return { kind: "verified", verification };
 
     const swarm = verification.kind === "rolled_back";

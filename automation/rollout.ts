@@ -20,6 +20,8 @@ export interface WatchRequest {
     readonly since: number;
     /** Container ids running before the update (old tasks), when known. */
     readonly baseline?: readonly string[];
+    /** The service did not exist before: Swarm creates it (no Delay/Monitor, no rollback). */
+    readonly firstDeploy?: boolean;
     readonly signal?: AbortSignal;
     /** Each event as it is seen (live progress). */
     readonly onEvent?: (e: RolloutEvent) => void;

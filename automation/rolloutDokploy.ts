@@ -1,75 +1,39 @@
 /**
  * The real RolloutWatch: reads the stack's Dokploy URL and API key from its config (the same
  * keys the provider uses: nextstack:dokployUrl, nextstack:dokployApiToken, else the token
- * environment variables of components/dokploy/token.ts), takes the deadline from the Swarm
- * settings Dokploy stores for the application, and follows the rollout through Dokploy's API
- * with the watcher of components/dokploy/rollout (docker.getContainersByAppNameMatch, docker.getConfig,
- * swarm.getNodeApps; real-rollout-log §4). An API key is all it needs, so it works on a laptop
- * and in CI alike.
+ * environment variables of components/dokploy/token.ts), takes the app's Swarm settings from
+ * what Dokploy stores for it (application.one), and follows the rollout with the watcher of
+ * components/dokploy/rollout through Dokploy's API only (docker.getContainersByAppNameMatch,
+ * docker.getConfig, swarm.getNodeApps; real-rollout-log §4). An API key is all it needs, so it
+ * works on a laptop and in CI alike; watch.ts says why the API and not SSH.
  */
 import { EnvironmentName } from "../components/config";
 import { createDokployClient, DokployClient } from "../components/dokploy/client";
-import { RolloutResult, RolloutSettings } from "../components/dokploy/rollout/types";
-import { DEFAULTS } from "../components/dokploy/spec";
-import { effectiveReplicas, fromHealthCheckSwarm, fromUpdateConfigSwarm } from "../components/dokploy/swarm";
+import {
+    baselineContainers,
+    RolloutClient,
+    settingsFromApplication,
+    watchRollout,
+    WatchOptions,
+} from "../components/dokploy/rollout";
+import { RolloutResult } from "../components/dokploy/rollout/types";
 import { PromotionEngine } from "./engine";
 import { PromotionError } from "./errors";
-import { RolloutWatch, WatchRequest } from "./rollout";
+import { RolloutWatch } from "./rollout";
 
 const TOKEN_VARIABLES = ["DOKPLOY_API_TOKEN", "DOKPLOY_API_KEY", "DOKPLOY_TOKEN"];
 
-/** What the watcher needs from a connection to one Dokploy server. */
-export interface DokployConnection {
-    readonly baseUrl: string;
-    readonly apiKey: string;
-    readonly client: DokployClient;
+/** The watcher and the baseline reader, injectable (tests; pacing of a faster fake clock). */
+export interface WatchDeps {
+    readonly watch: (client: RolloutClient, o: WatchOptions) => Promise<RolloutResult>;
+    readonly baseline: (client: RolloutClient, appName: string) => Promise<readonly string[]>;
+    /** Extra watcher options (poll pacing, clock) merged into every watch. */
+    readonly tuning?: Partial<Pick<WatchOptions, "callIntervalMs" | "pollMinMs" | "completionMarginMs">>;
 }
 
-/** The watcher of components/dokploy/rollout, injected so this file holds only the plumbing. */
-export type WatchRolloutFn = (
-    connection: DokployConnection,
-    o: {
-        readonly appName: string;
-        readonly expectedImage: string;
-        readonly baselineContainerIds?: readonly string[];
-        readonly settings: RolloutSettings;
-        readonly signal?: AbortSignal;
-        readonly onEvent?: WatchRequest["onEvent"];
-    },
-) => Promise<RolloutResult>;
+const REAL: WatchDeps = { watch: watchRollout, baseline: baselineContainers };
 
-export type BaselineFn = (connection: DokployConnection, appName: string) => Promise<readonly string[]>;
-
-const s2ms = (s: number) => Math.round(s * 1000);
-
-/** The rollout settings of an application as Dokploy stores them; the guide's defaults where absent. */
-export function rolloutSettingsOf(row: {
-    replicas: number | null;
-    healthCheckSwarm: unknown;
-    updateConfigSwarm: unknown;
-    modeSwarm?: unknown;
-}): RolloutSettings {
-    const h = fromHealthCheckSwarm(row.healthCheckSwarm) ?? { ...DEFAULTS.healthCheck, test: [] };
-    const u = fromUpdateConfigSwarm(row.updateConfigSwarm) ?? DEFAULTS.updateConfig;
-    return {
-        replicas: effectiveReplicas(row.replicas, row.modeSwarm ?? null) ?? 1,
-        health: {
-            intervalMs: s2ms(h.intervalSeconds),
-            timeoutMs: s2ms(h.timeoutSeconds),
-            startPeriodMs: s2ms(h.startPeriodSeconds),
-            retries: h.retries,
-        },
-        update: {
-            parallelism: u.parallelism,
-            delayMs: s2ms(u.delaySeconds),
-            monitorMs: s2ms(u.monitorSeconds),
-            order: u.order,
-            failureAction: u.failureAction,
-        },
-    };
-}
-
-async function connect(engine: PromotionEngine, env: EnvironmentName): Promise<DokployConnection> {
+async function connect(engine: PromotionEngine, env: EnvironmentName): Promise<DokployClient> {
     const baseUrl = await engine.getConfig(env, "dokployUrl");
     if (!baseUrl)
         throw new PromotionError(
@@ -84,45 +48,42 @@ async function connect(engine: PromotionEngine, env: EnvironmentName): Promise<D
             `pulumi config set --secret dokployApiToken <key> -s ${env}`,
         );
     const base = baseUrl.replace(/\/+$/, "").replace(/\/api$/, "");
-    return { baseUrl: base, apiKey, client: createDokployClient({ baseUrl: base, apiKey, timeoutMs: 10_000 }) };
+    return createDokployClient({ baseUrl: base, apiKey, timeoutMs: 10_000 });
 }
 
-export function dokployRolloutWatch(
-    engine: PromotionEngine,
-    watchRollout?: WatchRolloutFn,
-    baselineOf?: BaselineFn,
-): RolloutWatch {
-    const connections = new Map<EnvironmentName, Promise<DokployConnection>>();
-    const connection = (env: EnvironmentName) => {
-        let c = connections.get(env);
+export function dokployRolloutWatch(engine: PromotionEngine, deps: WatchDeps = REAL): RolloutWatch {
+    const clients = new Map<EnvironmentName, Promise<DokployClient>>();
+    const client = (env: EnvironmentName) => {
+        let c = clients.get(env);
         if (!c) {
             c = connect(engine, env);
-            c.catch(() => connections.delete(env));
-            connections.set(env, c);
+            c.catch(() => clients.delete(env));
+            clients.set(env, c);
         }
         return c;
     };
     return {
         async baseline(env, appName) {
-            return baselineOf ? baselineOf(await connection(env), appName) : undefined;
+            return deps.baseline(await client(env), appName);
         },
         async watch(env, r) {
-            if (!watchRollout)
-                throw new PromotionError("this build has no Swarm rollout watcher (components/dokploy/rollout)");
-            const c = await connection(env);
-            const row = r.applicationId
-                ? await c.client.applicationOne(r.applicationId).catch(() => undefined)
-                : undefined;
-            const settings = rolloutSettingsOf(
-                row ?? { replicas: null, healthCheckSwarm: null, updateConfigSwarm: null },
-            );
-            return watchRollout(c, {
+            const c = await client(env);
+            // Without the stored settings the guide's defaults would be a guess: say so instead.
+            const row = r.applicationId ? await c.applicationOne(r.applicationId) : undefined;
+            if (!row)
+                throw new PromotionError(
+                    `${env}: the stack exports no dokployApplicationId, so the app's Swarm settings (and the rollout's deadline) are unknown`,
+                );
+            return deps.watch(c, {
                 appName: r.appName,
                 expectedImage: r.expectedImage,
-                baselineContainerIds: r.baseline,
-                settings,
+                baselineContainerIds: r.baseline ?? [],
+                settings: settingsFromApplication(row),
+                firstDeploy: r.firstDeploy ?? false,
+                startedAt: r.since,
                 signal: r.signal,
                 onEvent: r.onEvent,
+                ...deps.tuning,
             });
         },
     };

@@ -86,18 +86,31 @@ function recordFields(v: Verification, interrupted: boolean): Partial<PromotionR
     };
 }
 
-/** Update and verify one version, with its durable records on both sides of the update. */
+/**
+ * Update and verify one version, with its durable records on both sides of the update.
+ * `rolloutExpected`: the preview changes the app, so Swarm will roll it out and the watch follows
+ * that rollout from before the update call. When it does not (a rerun after the update already
+ * went through), the watch checks what runs now instead: every task on the expected image,
+ * healthy, nothing else running (the watcher's "create" rules with an empty baseline).
+ */
 export async function updateAndVerify(
     c: DeployContext,
     env: EnvironmentName,
     version: string,
     rollback: boolean,
     image?: ImagePin,
+    rolloutExpected = true,
 ): Promise<Verification> {
     const before = await c.engine.outputs(env).catch((): StackOutputs => ({}));
     const old = deployedApp(before);
     let target: RolloutTarget | undefined = rolloutTarget(before, version, image?.digest);
-    const baseline = target ? await c.rollout.baseline(env, target.appName).catch(() => undefined) : undefined;
+    const steady = target !== undefined && !rolloutExpected;
+    const firstDeploy = target === undefined || steady;
+    const baseline = steady
+        ? []
+        : target
+          ? await c.rollout.baseline(env, target.appName).catch(() => undefined)
+          : undefined;
     // The probe starts before the update when the app is already deployed, so the cut-over is measured.
     const probeUrl = old.healthUrl ?? old.appUrl;
     let probe = probeUrl ? new Probe(probeUrl, { intervalMs: c.probeIntervalMs }).start() : undefined;
@@ -110,8 +123,8 @@ export async function updateAndVerify(
             `    ${env}: ${((e.at - since) / 1000).toFixed(1)} s ${e.kind}${e.detail ? ` (${e.detail})` : ""}`,
         );
     const watch = (t: RolloutTarget): Promise<RolloutResult> =>
-        c.rollout.watch(env, { ...t, since, baseline, signal: stopWatch.signal, onEvent });
-    let watching = target ? watch(target) : undefined;
+        c.rollout.watch(env, { ...t, since, baseline, firstDeploy, signal: stopWatch.signal, onEvent });
+    let watching = target && !steady ? watch(target) : undefined;
     // An abandoned watch must not surface as an unhandled rejection.
     watching?.catch(() => undefined);
     const base = { environment: env, version, ...imageFields(image), ...(rollback ? { rollback } : {}) };
@@ -139,7 +152,8 @@ export async function updateAndVerify(
         app = { ...old, deploymentStatus: undefined };
     }
     if (!watching) {
-        // First deployment: the service name is known only now.
+        // First deployment (the service name is known only now), or no rollout: check what runs.
+        if (steady) c.progress.info(`    ${env}: the update changed nothing in the app; checking what Swarm runs now`);
         target = rolloutTarget(await c.engine.outputs(env).catch((): StackOutputs => ({})), version, image?.digest);
         watching = target ? watch(target) : undefined;
     }

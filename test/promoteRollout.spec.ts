@@ -43,7 +43,7 @@ describe("promote: verification follows Swarm's rollout", () => {
         expect(record?.probe).to.include({ failures: 0, oldVersion: "v1", newVersion: "v2" });
         expect(record?.probe?.firstNewMs).to.be.a("number");
         expect(record?.probe?.lastOldMs).to.be.a("number");
-        expect(r.output).to.match(/verified; Swarm completed in [\d.]+ s \(deadline 61 s = 1 batch/);
+        expect(r.output).to.match(/verified; Swarm completed in [\d.]+ s \(deadline 103 s = pull 60 s \+ 1 batch/);
     });
 
     it("waits for Swarm even when the update returns at Dokploy's done (the old provider), and still catches a rollback", async () => {
@@ -114,12 +114,23 @@ describe("promote: verification follows Swarm's rollout", () => {
         const r = await h.run(["--only", "dev", "--yes", "--image-tag", "v2"]);
         expect(r.exitCode).to.equal(1);
         expect(r.output).to.match(
-            /the rollout did not end within 61 s = 1 batch × \(start period 5 s \+ 2 × 2 s interval \+ 2 s timeout \+ 10 s delay\) \+ 10 s monitor \+ 30 s margin/,
+            /the rollout did not end within 103 s = pull 60 s \+ 1 batch × \(start period 5 s \+ interval 2 s × \(retries 2 \+ 1\) \+ timeout 2 s \+ delay 10 s\) \+ monitor 10 s \+ settle 10 s/,
         );
         expect((await h.history("dev")).filter((x) => x.version === "v2").map((x) => x.status)).to.deep.equal([
             "started",
             "failed",
         ]);
+    });
+
+    it("a rerun whose update changes nothing checks what Swarm runs now instead of waiting for a rollout", async () => {
+        expect((await h.run(["--only", "dev", "--yes", "--image-tag", "v2"])).exitCode).to.equal(0);
+        // The process died after the update, during verification: the last record says "started".
+        await h.records.append({ environment: "dev", version: "v2", status: "started", at: new Date().toISOString() });
+        const r = await h.run(["--only", "dev", "--yes", "--image-tag", "v2"]);
+        expect(r.exitCode, r.output).to.equal(0);
+        expect(r.output).to.include("dev: the update changed nothing in the app; checking what Swarm runs now");
+        expect(h.swarm.rollouts.filter((x) => x.env === "dev" && x.version === "v2")).to.have.length(1);
+        expect(await h.records.latest("dev")).to.include({ status: "verified", version: "v2", servingVersion: "v2" });
     });
 
     it("--rollback is verified the same way: it waits for Swarm and records the rollout", async () => {

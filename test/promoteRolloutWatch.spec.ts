@@ -1,12 +1,28 @@
 /**
- * The real RolloutWatch's plumbing without a server: the deadline it derives from the Swarm
- * settings Dokploy stores (the values of shared/dokploy/real-rollout-log.md §0), and the one-line
- * reasons it gives when the stack's config cannot reach Dokploy.
+ * The real RolloutWatch's plumbing: it reaches Dokploy with the stack's config (URL and key), reads
+ * the Swarm settings Dokploy stores for the app (the values of shared/dokploy/real-rollout-log.md
+ * §0, in ns) and hands them to the watcher with the app, the image and the update call's time;
+ * and it gives one-line reasons when the config cannot reach Dokploy. The "server" is a loopback
+ * answering `application.one` with the shape real Dokploy returns (fields the client reads).
  */
 import { expect } from "chai";
-import { rolloutDeadline } from "../automation/rolloutDeadline";
-import { dokployRolloutWatch, rolloutSettingsOf } from "../automation/rolloutDokploy";
+import { dokployRolloutWatch } from "../automation/rolloutDokploy";
+import { RolloutResult } from "../components/dokploy/rollout/types";
+import { startLoopback } from "./support/loopback";
 import { MemoryEngine } from "./support/memoryEngine";
+
+const DONE: RolloutResult = {
+    outcome: "completed",
+    events: [],
+    deadlineMs: 1,
+    deadlineText: "",
+    calls: 0,
+    startedAt: 0,
+    endedAt: 0,
+};
+const unused = async (): Promise<never> => {
+    throw new Error("not reached");
+};
 
 /** Dokploy's stored settings as the log's runs sent them (`application.update`, ns). */
 const GUIDE_ROW = {
@@ -29,35 +45,6 @@ const GUIDE_ROW = {
     modeSwarm: null,
 };
 
-describe("rollout watch: settings and deadline", () => {
-    it("derives the guide's deadline from the stored settings, long enough for the recorded rollback (+148.5 s)", () => {
-        const settings = rolloutSettingsOf(GUIDE_ROW);
-        expect(settings).to.deep.equal({
-            replicas: 1,
-            health: { intervalMs: 30_000, timeoutMs: 10_000, startPeriodMs: 40_000, retries: 3 },
-            update: {
-                parallelism: 1,
-                delayMs: 10_000,
-                monitorMs: 60_000,
-                order: "start-first",
-                failureAction: "rollback",
-            },
-        });
-        const d = rolloutDeadline(settings);
-        expect(d.text).to.equal(
-            "240 s = 1 batch × (start period 40 s + 3 × 30 s interval + 10 s timeout + 10 s delay) + 60 s monitor + 30 s margin",
-        );
-        expect(d.ms).to.be.greaterThan(148_500);
-    });
-
-    it("counts one batch per `parallelism` replicas, and falls back to the guide's values where Dokploy stores none", () => {
-        const two = rolloutSettingsOf({ ...GUIDE_ROW, replicas: 2 });
-        expect(rolloutDeadline(two).text).to.match(/^390 s = 2 batches × /);
-        const bare = rolloutSettingsOf({ replicas: null, healthCheckSwarm: null, updateConfigSwarm: null });
-        expect(rolloutDeadline(bare).text).to.equal(rolloutDeadline(rolloutSettingsOf(GUIDE_ROW)).text);
-    });
-});
-
 describe("rollout watch: reaching Dokploy from the stack's config", () => {
     const saved = { ...process.env };
     afterEach(() => {
@@ -69,10 +56,7 @@ describe("rollout watch: reaching Dokploy from the stack's config", () => {
 
     it("says which config key is missing, with the command that sets it", async () => {
         const engine = new MemoryEngine({ stacks: ["dev"] });
-        const noWatcher = async () => {
-            throw new Error("not reached");
-        };
-        const watch = dokployRolloutWatch(engine, noWatcher);
+        const watch = dokployRolloutWatch(engine, { watch: unused, baseline: unused });
         const request = { appName: "app-x", expectedImage: "repo:v2", since: Date.now() };
         let err = await watch.watch("dev", request).catch((e: Error) => e);
         expect(String(err)).to.include("dev has no dokployUrl in its config");
@@ -84,32 +68,64 @@ describe("rollout watch: reaching Dokploy from the stack's config", () => {
         expect((err as { next?: string }).next).to.equal("pulumi config set --secret dokployApiToken <key> -s dev");
     });
 
-    it("hands the watcher the app, the image and the guide's settings when no application id is known", async () => {
-        const engine = new MemoryEngine({ stacks: ["qa"] });
-        await engine.setConfig("qa", "dokployUrl", "http://127.0.0.1:1/api/");
-        await engine.setConfig("qa", "dokployApiToken", "key-from-config");
-        const seen: unknown[] = [];
-        const watch = dokployRolloutWatch(engine, async (connection, o) => {
-            seen.push({
-                baseUrl: connection.baseUrl,
-                appName: o.appName,
-                image: o.expectedImage,
-                replicas: o.settings.replicas,
-            });
-            return {
-                outcome: "completed",
-                events: [],
-                deadlineMs: 1,
-                deadlineText: "",
-                calls: 0,
-                startedAt: 0,
-                endedAt: 0,
-            };
+    it("hands the watcher the app, the image, the update call's time and the settings Dokploy stores", async () => {
+        const asked: string[] = [];
+        const dokploy = await startLoopback((req, res) => {
+            asked.push(`${req.method} ${req.url} key=${req.headers["x-api-key"] === "key-from-config"}`);
+            res.setHeader("content-type", "application/json");
+            res.end(JSON.stringify({ applicationId: "app-1", appName: "app-qa-x1y2z3", name: "web", ...GUIDE_ROW }));
         });
-        const r = await watch.watch("qa", { appName: "app-qa", expectedImage: "repo:v3", since: 0 });
-        expect(r.outcome).to.equal("completed");
-        expect(seen).to.deep.equal([
-            { baseUrl: "http://127.0.0.1:1", appName: "app-qa", image: "repo:v3", replicas: 1 },
-        ]);
+        try {
+            const engine = new MemoryEngine({ stacks: ["qa"] });
+            await engine.setConfig("qa", "dokployUrl", `${dokploy.url}/api/`);
+            await engine.setConfig("qa", "dokployApiToken", "key-from-config");
+            const seen: unknown[] = [];
+            const watch = dokployRolloutWatch(engine, {
+                watch: async (_client, o) => {
+                    seen.push({
+                        appName: o.appName,
+                        image: o.expectedImage,
+                        startedAt: o.startedAt,
+                        baseline: o.baselineContainerIds,
+                        settings: o.settings,
+                    });
+                    return DONE;
+                },
+                baseline: unused,
+            });
+            const r = await watch.watch("qa", {
+                appName: "app-qa-x1y2z3",
+                applicationId: "app-1",
+                expectedImage: "repo:v3",
+                since: 1234,
+                baseline: ["c0ffee"],
+            });
+            expect(r.outcome).to.equal("completed");
+            expect(asked).to.deep.equal(["GET /api/application.one?applicationId=app-1 key=true"]);
+            expect(seen).to.deep.equal([
+                {
+                    appName: "app-qa-x1y2z3",
+                    image: "repo:v3",
+                    startedAt: 1234,
+                    baseline: ["c0ffee"],
+                    settings: {
+                        replicas: 1,
+                        health: { intervalMs: 30_000, timeoutMs: 10_000, startPeriodMs: 40_000, retries: 3 },
+                        update: {
+                            parallelism: 1,
+                            delayMs: 10_000,
+                            monitorMs: 60_000,
+                            order: "start-first",
+                            failureAction: "rollback",
+                            maxFailureRatio: 0,
+                        },
+                    },
+                },
+            ]);
+            const unknown = await watch.watch("qa", { appName: "a", expectedImage: "r:v", since: 0 }).catch((e) => e);
+            expect(String(unknown)).to.include("the stack exports no dokployApplicationId");
+        } finally {
+            await dokploy.close();
+        }
     });
 });

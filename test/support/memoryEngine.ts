@@ -132,12 +132,15 @@ export class MemoryEngine implements PromotionEngine {
             }
             opts.onOutput?.(`Updating (${env})\n    ~ app update [imageTag: ${version}]\n`);
             const outputs = this.appFor(env, version);
-            if (this.swarm) {
+            // Like the provider: no change to the app, no deploy, no rollout.
+            if (this.swarm && this.deployed.get(env)?.imageTag !== version) {
                 const rollout = this.swarm.start(env, version);
                 if (this.upWaitsForRollout) {
                     const ended = await rollout.settled(opts.signal).catch(() => "aborted");
                     if (ended === "aborted") throw new Error("update cancelled (SIGINT)");
                     const appName = String(outputs.dokployAppName ?? env);
+                    // A partial-state error keeps the new inputs in state: the next up diffs against them.
+                    if (rollout.outcome !== "completed") this.deployed.set(env, outputs);
                     if (rollout.outcome === "rolled_back")
                         throw providerRolloutError(appName, `Swarm rolled the update back: ${UNHEALTHY}`);
                     if (rollout.outcome !== "completed")

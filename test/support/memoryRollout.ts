@@ -19,7 +19,7 @@
 import { EnvironmentName } from "../../components/config";
 import { RolloutEvent, RolloutResult, RolloutSettings } from "../../components/dokploy/rollout/types";
 import { RolloutWatch, WatchRequest } from "../../automation/rollout";
-import { rolloutDeadline } from "../../automation/rolloutDeadline";
+import { rolloutDeadline } from "../../components/dokploy/rollout";
 
 export const SHORT_SETTINGS: RolloutSettings = {
     replicas: 1,
@@ -194,7 +194,26 @@ export class MemorySwarm {
         },
         watch: async (env, req: WatchRequest): Promise<RolloutResult> => {
             const deadline = rolloutDeadline(this.settings);
-            const rollout = await this.rolloutSince(env, req.since, req.signal);
+            // The watcher's "create" rules with an empty baseline: with no rollout coming, judge what runs now.
+            const steady = req.firstDeploy === true && req.baseline?.length === 0;
+            const rollout = steady
+                ? this.rollouts.find((r) => r.env === env && r.startedAt >= req.since)
+                : await this.rolloutSince(env, req.since, req.signal);
+            if (steady && !rollout) {
+                const image = this.images.get(env);
+                const ok = image === req.expectedImage;
+                return {
+                    outcome: ok ? "completed" : "deadline",
+                    servingImage: image,
+                    reason: ok ? undefined : `the service runs ${image ?? "nothing"}`,
+                    events: [{ at: Date.now(), kind: ok ? "completed" : "deadline" }],
+                    deadlineMs: this.deadlineMs,
+                    deadlineText: `${deadline.text} (simulated: 1 s = ${this.o.msPerSecond} ms)`,
+                    calls: 0,
+                    startedAt: req.since,
+                    endedAt: Date.now(),
+                };
+            }
             const forward = (e: RolloutEvent) => req.onEvent?.(e);
             for (const e of rollout?.events ?? []) forward(e);
             rollout?.onEvent.add(forward);
