@@ -137,6 +137,24 @@ export class EcrStandIn {
         return digest;
     }
 
+    /**
+     * Stores an image exactly as a registry served it (manifest bytes, its media type, blobs), as
+     * `docker push` to ECR would: the digest is the sha256 of those bytes.
+     */
+    putImage(
+        account: string,
+        name: string,
+        o: { tags: readonly string[]; manifest: string; mediaType: string; blobs: ReadonlyMap<string, Buffer> },
+    ): string {
+        const repo = this.repositories.get(`${account}/${name}`);
+        if (!repo) throw new Error(`stand-in: push to a repository that does not exist: ${name}`);
+        for (const [d, b] of o.blobs) repo.blobs.set(d, b);
+        for (const img of repo.images) img.tags = img.tags.filter((t) => !o.tags.includes(t));
+        const digest = sha256(o.manifest);
+        repo.images.push({ digest, manifest: o.manifest, mediaType: o.mediaType, tags: [...o.tags] });
+        return digest;
+    }
+
     private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
         const chunks: Buffer[] = [];
         for await (const c of req) chunks.push(c as Buffer);
