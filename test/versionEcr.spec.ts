@@ -5,7 +5,7 @@
 import { ECRClient } from "@aws-sdk/client-ecr";
 import { expect } from "chai";
 import { defaultClientFactory, EcrImageSource } from "../automation/version/ecr";
-import { RegistryTarget, RepositoryMissingError } from "../automation/version/source";
+import { ecrImageSource, RegistryTarget, RepositoryMissingError } from "../automation/version/source";
 import { EcrStandIn } from "./support/ecrStandIn";
 
 const ACCOUNT = "123456789012";
@@ -120,11 +120,13 @@ describe("ECR reader (real SDK, loopback ECR stand-in)", () => {
         try {
             const found = await new EcrImageSource(defaultClientFactory).find(target, { tag: "v1" });
             expect(found?.digest).to.equal(digest);
+            // What the CLI passes: the same reader, its SDK loaded on first use.
+            expect((await ecrImageSource().find(target, { tag: "v1" }))?.digest).to.equal(digest);
         } finally {
             for (const k of ["AWS_ENDPOINT_URL_ECR", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"])
                 delete process.env[k];
             Object.assign(process.env, saved);
         }
-        expect(ecr.calls.map((c) => c.accessKeyId)).to.deep.equal(["AKIAAMBIENT"]);
+        expect(ecr.calls.map((c) => c.accessKeyId)).to.deep.equal(["AKIAAMBIENT", "AKIAAMBIENT"]);
     });
 });
