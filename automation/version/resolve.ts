@@ -76,7 +76,7 @@ export async function resolveImage(args: {
         const found = await lookUp(target, env, () => source.find(target, { digest }));
         if (!found) {
             throw new PromotionError(
-                `The image ${env} verified at ${version}, ${url}@${digest}, is no longer in ${where} (expired by the lifecycle policy or deleted). Nothing was changed.`,
+                `The image ${env} verified at ${version}, ${url}:${version}@${digest}, is no longer in ${where} (expired by the lifecycle policy or deleted). Nothing was changed.`,
                 `push ${version} again with the app's workflow for ${env}, then: ${args.rerun}`,
             );
         }
@@ -95,7 +95,12 @@ export async function resolveImage(args: {
             `push it with the app's workflow for ${env} (${c.appRepository.fullName}), then: ${args.rerun}`,
         );
     }
-    const label = await source.revisionLabel(target, found.digest);
+    // Unreadable is "no revision": dev only records it, and qa/prod then refuse saying why.
+    const label = await source
+        .revisionLabel(target, found.digest)
+        .catch((err: unknown) => ({
+            missing: `its revision label could not be read (${err instanceof Error ? err.message : String(err)})`,
+        }));
     const fromLabel = "revision" in label ? label.revision : undefined;
     const fromTag = revisionOfTag(version);
     return {

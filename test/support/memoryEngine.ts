@@ -46,6 +46,8 @@ export class MemoryEngine implements PromotionEngine {
     readonly stacks: Set<EnvironmentName>;
     readonly config = new Map<EnvironmentName, Map<string, string>>();
     readonly deployed = new Map<EnvironmentName, StackOutputs>();
+    /** The imageDigest each deployed app was pinned to: a new digest changes the app as a new tag does. */
+    private readonly deployedDigest = new Map<EnvironmentName, string | undefined>();
     /** Extra preview steps per environment (replacements, deletions…). */
     readonly previewChanges = new Map<EnvironmentName, ResourceChange[]>();
     /** Makes `up` of this environment throw (once), after it started. */
@@ -84,6 +86,12 @@ export class MemoryEngine implements PromotionEngine {
         }
     }
 
+    /** The app as deployed is the app as configured: same tag and same pinned digest (imageRef.ts). */
+    private unchanged(env: EnvironmentName): boolean {
+        const digest = this.config.get(env)?.get("imageDigest");
+        return this.deployed.get(env)?.imageTag === this.version(env) && this.deployedDigest.get(env) === digest;
+    }
+
     private version(env: EnvironmentName): string {
         return this.config.get(env)?.get("imageTag") ?? "latest";
     }
@@ -102,7 +110,7 @@ export class MemoryEngine implements PromotionEngine {
     preview(env: EnvironmentName): Promise<PreviewResult> {
         return this.timed(`preview ${env} ${this.version(env)}`, () => {
             const changes: ResourceChange[] = [
-                ...(this.deployed.get(env)?.imageTag === this.version(env)
+                ...(this.unchanged(env)
                     ? []
                     : [
                           {
@@ -133,7 +141,9 @@ export class MemoryEngine implements PromotionEngine {
             opts.onOutput?.(`Updating (${env})\n    ~ app update [imageTag: ${version}]\n`);
             const outputs = this.appFor(env, version);
             // Like the provider: no change to the app, no deploy, no rollout.
-            if (this.swarm && this.deployed.get(env)?.imageTag !== version) {
+            const changed = !this.unchanged(env);
+            this.deployedDigest.set(env, this.config.get(env)?.get("imageDigest"));
+            if (this.swarm && changed) {
                 const rollout = this.swarm.start(env, version);
                 if (this.upWaitsForRollout) {
                     const ended = await rollout.settled(opts.signal).catch(() => "aborted");
