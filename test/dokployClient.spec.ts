@@ -296,7 +296,10 @@ describe("Dokploy provider: each fault class on each operation", function () {
             it(`${op} with ${f.name} on ${proc}`, async () => {
                 const srv = await startFakeDokploy({ deployDurationMs: 5 });
                 try {
-                    const p = await fastProvider(srv.apiKey, { httpTimeoutMs: 300 });
+                    const p = await fastProvider(srv.apiKey, {
+                        httpTimeoutMs: 300,
+                        rolloutTimeScale: srv.swarm.timeScale,
+                    });
                     const inputs = { ...(await p.check({}, appArgs(srv.url))).inputs, __provider: "t" };
                     let id = "";
                     let outs: Record<string, unknown> = {};

@@ -14,6 +14,9 @@ async function checked(p: Provider, raw: Obj): Promise<Obj> {
     return { ...r.inputs, __provider: PROVIDER_TEXT };
 }
 
+/** Calls that change something (not the deployment polls nor the rollout watch's reads). */
+const isChange = (c: string): boolean => c !== "deployment.all" && !/^(docker|swarm)\./.test(c);
+
 function callsSince(srv: FakeDokploy, from: number): string[] {
     return srv.requests.slice(from).map((r) => r.procedure);
 }
@@ -39,7 +42,7 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
         let p: Provider;
         beforeEach(async () => {
             srv = await startFakeDokploy({ version, deployDurationMs: 5 });
-            p = await fastProvider(srv.apiKey);
+            p = await fastProvider(srv.apiKey, { rolloutTimeScale: srv.swarm.timeScale });
         });
         afterEach(async () => {
             await srv.close();
@@ -88,7 +91,7 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
                 expect(d.replaces).to.deep.equal([]);
                 const from = srv.requests.length;
                 const r = await p.update(id, olds, news);
-                return { calls: callsSince(srv, from).filter((c) => c !== "deployment.all"), outs: r.outs };
+                return { calls: callsSince(srv, from).filter(isChange), outs: r.outs };
             };
             let s = await step({ env: { SECRET, EXTRA: "1" } }, read.props);
             expect(s.calls).to.deep.equal(["application.saveEnvironment", "application.redeploy"]);
@@ -216,7 +219,7 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
                 apiKeys: [{ key: "limited-key-5f1c", rateLimitMax: 8 }],
             });
             try {
-                const lp = await fastProvider("limited-key-5f1c");
+                const lp = await fastProvider("limited-key-5f1c", { rolloutTimeScale: srv.swarm.timeScale });
                 const err = await rejection(lp.create(await checked(lp, appArgs(limited.url))));
                 const project = [...limited.store.projects.values()][0]!;
                 const env = [...limited.store.environments.values()].find((e) => e.name === "qa")!;
@@ -309,7 +312,7 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
             expect((await p.diff(String(err.id), props, inputs)).changes).to.equal(true);
             const from = srv.requests.length;
             const { outs } = await p.update(String(err.id), props, inputs);
-            expect(callsSince(srv, from).filter((c) => c !== "deployment.all")).to.deep.equal(["application.redeploy"]);
+            expect(callsSince(srv, from).filter(isChange)).to.deep.equal(["application.redeploy"]);
             expect(outs.lastDeploymentStatus).to.equal("done");
             expect((await p.diff(String(err.id), outs, inputs)).changes).to.equal(false);
         });
@@ -346,7 +349,7 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
             from = srv.requests.length;
             const { outs } = await p.update(String(err.id), held.properties as Obj, inputs);
             expect(outs.lastDeploymentStatus).to.equal("done");
-            expect(callsSince(srv, from).filter((c) => c !== "deployment.all")).to.deep.equal([]);
+            expect(callsSince(srv, from).filter(isChange)).to.deep.equal([]);
             expect((await p.diff(String(err.id), outs, inputs)).changes).to.equal(false);
         });
 
@@ -355,6 +358,75 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
             const { outs } = await p.create(inputs);
             expect(srv.callCount("application.deploy")).to.equal(0);
             expect(outs.lastDeploymentStatus).to.equal(null);
+        });
+
+        it("create and update return only after Swarm completed the rollout; outputs say what runs", async () => {
+            const inputs = await checked(p, appArgs(srv.url, { dockerImage: "registry.example.com/web:v1" }));
+            const { id, outs } = await p.create(inputs);
+            const appName = String(outs.appName);
+            expect(outs).to.include({
+                runningImage: "registry.example.com/web:v1",
+                rolloutStatus: "completed",
+                deployed: true,
+            });
+            const v2 = await checked(p, appArgs(srv.url, { dockerImage: "registry.example.com/web:v2" }));
+            const { outs: after } = await p.update(id, outs, v2);
+            // The moment update returns, Swarm itself says completed and only v2 answers.
+            expect((await srv.swarm.updateStatus(appName))?.State).to.equal("completed");
+            expect(srv.swarm.serving(appName).map((t) => t.image)).to.deep.equal(["registry.example.com/web:v2"]);
+            expect(after).to.include({ runningImage: "registry.example.com/web:v2", rolloutStatus: "completed" });
+            expect(String(after.lastRollout)).to.match(/^completed after \d/);
+        });
+
+        it("a bad image rolled back by Swarm fails the update with Swarm's reason; Dokploy's image and env are set back", async () => {
+            const good = appArgs(srv.url, { dockerImage: "registry.example.com/web:v1", env: { A: "1" } });
+            const inputs = await checked(p, good);
+            const { id, outs } = await p.create(inputs);
+            const app = srv.store.applications.get(id)!;
+            srv.swarm.setImageBehaviour("registry.example.com/web:bad", { health: "unhealthy" });
+            const badArgs = { ...good, dockerImage: "registry.example.com/web:bad", env: { A: "2" } };
+            const bad = await checked(p, badArgs);
+            const err = await rejection(p.update(id, outs, bad));
+            expect(err.message).to.include("Swarm rolled the rollout back");
+            expect(err.message).to.include("unhealthy container");
+            expect(err.message).to.include("Serving now: registry.example.com/web:v1");
+            expect(err.message).to.include("image and env were set back");
+            expect(err.id).to.equal(id); // partial state: the engine records it, the next up retries
+            const props = err.properties as Obj;
+            expect(props).to.include({
+                runningImage: "registry.example.com/web:v1",
+                rolloutStatus: "rolled_back",
+                dockerImage: "registry.example.com/web:v1",
+            });
+            // Dokploy holds what runs again, so a later redeploy cannot bring the bad image back.
+            expect(app.dockerImage).to.equal("registry.example.com/web:v1");
+            expect(app.env).to.equal(outs.env);
+            expect(srv.swarm.serving(String(outs.appName)).map((t) => t.image)).to.deep.equal([
+                "registry.example.com/web:v1",
+            ]);
+            // The next up retries the change; fixed, it goes through.
+            expect((await p.diff(id, props, bad)).changes).to.equal(true);
+            const fixed = await checked(p, { ...badArgs, dockerImage: "registry.example.com/web:v2" });
+            const { outs: ok } = await p.update(id, props, fixed);
+            expect(ok).to.include({ runningImage: "registry.example.com/web:v2", rolloutStatus: "completed" });
+            expect(app.env).to.include("A=2");
+        });
+
+        it("a first deploy that never gets healthy fails at the deadline derived from the settings", async () => {
+            srv.swarm.setImageBehaviour("registry.example.com/web:bad", { health: "unhealthy" });
+            const inputs = await checked(
+                p,
+                appArgs(srv.url, {
+                    dockerImage: "registry.example.com/web:bad",
+                    healthCheck: { intervalSeconds: 2, timeoutSeconds: 2, startPeriodSeconds: 5, retries: 2 },
+                }),
+            );
+            const err = await rejection(p.create(inputs));
+            expect(err.message).to.match(/did not finish within 153 s \(153 s = pull 60 s \+ 1 batch/);
+            expect(err.message).to.include("0 of 1 new task(s) healthy");
+            const props = err.properties as Obj;
+            expect(props).to.include({ rolloutStatus: "deadline", deployed: false });
+            expect((await p.diff(String(err.id), props, inputs)).changes).to.equal(true);
         });
 
         it("deploy: false configures everything without deploying; deploy: true later deploys what was saved", async () => {

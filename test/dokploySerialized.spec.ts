@@ -17,7 +17,9 @@ describe("Dokploy provider, serialized and run in a fresh node process", functio
             let sp: SerializedProvider;
             before(async () => {
                 srv = await startFakeDokploy({ version, apiKeys: [{ key: SENTINEL_TOKEN }], deployDurationMs: 10 });
-                sp = await startSerializedProvider(createDokployProvider(FAST_TUNING));
+                sp = await startSerializedProvider(
+                    createDokployProvider({ ...FAST_TUNING, rolloutTimeScale: srv.swarm.timeScale }),
+                );
             });
             after(async () => {
                 await sp?.close();
@@ -47,6 +49,8 @@ describe("Dokploy provider, serialized and run in a fresh node process", functio
                 await sp.call("configure", { "nextstack:dokployApiToken": SENTINEL_TOKEN });
                 const created = await sp.call<{ id: string; outs: Obj }>("create", inputs);
                 expect(created.outs.lastDeploymentStatus).to.equal("done");
+                // The rollout watch ran inside the serialized text too (no module state lost).
+                expect(created.outs).to.include({ rolloutStatus: "completed", runningImage: args.dockerImage });
                 expect(srv.store.applications.get(created.id)?.env).to.include(SENTINEL_ENV);
                 const outsWithoutEnv = JSON.stringify({ ...created.outs, env: undefined });
                 expect(outsWithoutEnv).to.not.include(SENTINEL_ENV).and.not.include(SENTINEL_TOKEN);

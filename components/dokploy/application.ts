@@ -116,6 +116,9 @@ export function applicationProps(args: DokployApplicationArgs): Record<string, u
         lastDeploymentId: undefined,
         lastDeploymentStatus: undefined,
         deployed: undefined,
+        runningImage: undefined,
+        rolloutStatus: undefined,
+        lastRollout: undefined,
     };
 }
 
@@ -141,6 +144,15 @@ export class DokployApplication extends pulumi.dynamic.Resource {
     declare readonly lastDeploymentStatus: pulumi.Output<string | undefined>;
     /** True when the configuration Dokploy holds (image, env, swarm settings) has been deployed. */
     declare readonly deployed: pulumi.Output<boolean>;
+    /**
+     * The image Swarm runs after the last rollout (watched through Dokploy's API until Swarm
+     * completed or rolled it back): what runs, not what was asked for.
+     */
+    declare readonly runningImage: pulumi.Output<string | undefined>;
+    /** "completed", "rolled_back", "paused" or "deadline"; undefined before the first watched rollout. */
+    declare readonly rolloutStatus: pulumi.Output<string | undefined>;
+    /** One line about the last rollout: outcome, Swarm's reason, how long it took. */
+    declare readonly lastRollout: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: DokployApplicationArgs, opts?: pulumi.CustomResourceOptions) {
         super(dokployProvider, name, applicationProps(args), applicationOptions(opts), "dokploy", "Application");

@@ -20,6 +20,17 @@ export interface ProviderTuning {
     readonly pollMaxMs: number;
     /** After an uncertain deploy call, how long to look for its row before deploying again (ms). */
     readonly uncertainGraceMs: number;
+    /**
+     * Rollout watch (rollout/watch.ts): average spacing of its API calls and least time between
+     * polls, in the server's milliseconds.
+     */
+    readonly rolloutCallIntervalMs: number;
+    readonly rolloutPollMinMs: number;
+    /**
+     * Real ms per server ms of the Swarm being watched: 1 for a real server; tests against the
+     * fake Dokploy's simulated swarm (which runs faster) pass its timeScale.
+     */
+    readonly rolloutTimeScale: number;
 }
 
 export const DEFAULT_TUNING: ProviderTuning = {
@@ -30,6 +41,9 @@ export const DEFAULT_TUNING: ProviderTuning = {
     pollInitialMs: 250,
     pollMaxMs: 2000,
     uncertainGraceMs: 20000,
+    rolloutCallIntervalMs: 1000,
+    rolloutPollMinMs: 1000,
+    rolloutTimeScale: 1,
 };
 
 const CACHE_SLOT = "__nextstackDokployClients";

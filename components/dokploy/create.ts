@@ -1,7 +1,8 @@
 /**
  * Create: API.md §13's minimal sequence. Project/environment find-or-create, application.create,
  * saveDockerProvider, saveEnvironment, application.update (swarm settings), domain.create, then
- * (deployPolicy "onChange") deploy and wait.
+ * (deployPolicy "onChange") deploy, wait for the row, and watch Swarm's rollout to its end
+ * (rolloutStep.ts).
  *
  * Failures, and why they are handled this way:
  * - Before the application exists: remove the project/environment this call created (when
@@ -16,8 +17,10 @@
  */
 import { DokployClient } from "./client";
 import { cleanUpAfterFailure, resolvePlacement } from "./containers";
-import { deployAndWait, deploymentReached } from "./deploy";
-import { deployOptions, ProviderTuning } from "./context";
+import { deploymentReached } from "./deploy";
+import { ProviderTuning } from "./context";
+import { DokployDeploymentError } from "./errors";
+import { deployAndWatch, rolloutFailureMessage, rolloutState } from "./rolloutStep";
 import { partialStateError } from "./partial";
 import { AppState, domainUrl } from "./plan";
 import { AppSpec } from "./spec";
@@ -97,18 +100,29 @@ export async function createApplication(
             state = { ...state, domain: spec.domain, domainId: d.domainId, url: domainUrl(spec.domain) };
         }
         if (spec.deployPolicy === "onChange") {
-            const opts = deployOptions(spec.deployTimeoutSeconds, tuning);
+            let run;
             try {
-                const row = await deployAndWait(client, app, "deploy", opts, new Set<string>());
-                state = {
-                    ...state,
-                    lastDeploymentId: row.deploymentId,
-                    lastDeploymentStatus: row.status,
-                    deployed: true,
-                };
+                run = await deployAndWatch(client, app, "deploy", spec, tuning, true);
             } catch (err) {
                 state = { ...state, ...deploymentReached(err) };
                 throw err;
+            }
+            const { row, result } = run;
+            state = {
+                ...state,
+                lastDeploymentId: row?.deploymentId ?? null,
+                lastDeploymentStatus: row?.status ?? null,
+                ...rolloutState(result, spec.dockerImage),
+                deployed: result.outcome === "completed",
+            };
+            // A new service has no old version to fall back to: only the deadline fails it.
+            if (result.outcome !== "completed") {
+                throw new DokployDeploymentError(
+                    rolloutFailureMessage(app.appName, result, []),
+                    { procedure: "swarm rollout" },
+                    row?.deploymentId,
+                    row?.status,
+                );
             }
         }
     } catch (err) {

@@ -32,6 +32,12 @@ export interface AppState extends Omit<
      * deploy: false). Undefined in state written before this field existed.
      */
     readonly deployed?: boolean;
+    /** The image the service runs after the last watched rollout (the old one after a rollback). */
+    readonly runningImage?: string | null;
+    /** How the last watched rollout ended: completed, rolled_back, paused or deadline. */
+    readonly rolloutStatus?: string | null;
+    /** One line about the last rollout, for people (outcome, Swarm's reason, timings). */
+    readonly lastRollout?: string | null;
     /** This resource created the project / environment, so its delete removes them when empty. */
     readonly ownsProject: boolean;
     readonly ownsEnvironment: boolean;

@@ -8,7 +8,9 @@
  */
 import { DokployClient } from "./client";
 import { removeIfEmpty } from "./containers";
-import { deployAndWait, deploymentReached, isTerminal, waitForDeployment } from "./deploy";
+import { deploymentReached, isTerminal, waitForDeployment } from "./deploy";
+import { deployAndWatch, rolloutFailureMessage, rolloutState } from "./rolloutStep";
+import { restoreWhatRuns } from "./rolloutRestore";
 import { deployOptions, ProviderTuning } from "./context";
 import { DokployDeploymentError, DokployNotFoundError, DokployServerError, isNotFound } from "./errors";
 import { partialStateError } from "./partial";
@@ -187,28 +189,35 @@ export async function updateApplication(
         if (plan.rollout === "none" && (plan.saveImage || plan.saveEnv || swarmSaved)) {
             state = { ...state, deployed: false }; // saved with deploy: false; the next deploy applies it
         }
-        if (plan.rollout === "reload") {
-            await client.reload(id, olds.appName);
-            state = { ...state, deployed: true };
-        } else if (plan.rollout === "deploy" || plan.rollout === "redeploy") {
+        if (plan.rollout !== "none") {
+            const app = { applicationId: id, appName: olds.appName };
+            let run;
             try {
-                const row = await deployAndWait(
-                    client,
-                    { applicationId: id, appName: olds.appName },
-                    plan.rollout,
-                    deployOptions(news.deployTimeoutSeconds, tuning),
-                );
-                state = {
-                    ...state,
-                    lastDeploymentId: row.deploymentId,
-                    lastDeploymentStatus: row.status,
-                    deployed: true,
-                };
+                run = await deployAndWatch(client, app, plan.rollout, news, tuning, false);
             } catch (err) {
                 const reached = deploymentReached(err);
                 state = { ...state, ...reached, deployed: false };
                 progressed = progressed || reached !== undefined;
                 throw err;
+            }
+            const { row, result } = run;
+            progressed = true;
+            state = {
+                ...state,
+                lastDeploymentId: row?.deploymentId ?? state.lastDeploymentId,
+                lastDeploymentStatus: row?.status ?? state.lastDeploymentStatus,
+                ...rolloutState(result, news.dockerImage),
+                deployed: result.outcome === "completed",
+            };
+            if (result.outcome !== "completed") {
+                const back = await restoreWhatRuns(client, id, base, plan, result, state);
+                state = back.state;
+                throw new DokployDeploymentError(
+                    rolloutFailureMessage(olds.appName, result, back.restored),
+                    { procedure: "swarm rollout" },
+                    row?.deploymentId,
+                    row?.status,
+                );
             }
         }
     } catch (err) {

@@ -14,6 +14,11 @@ export const FAST_TUNING: ProviderTuning = {
     pollInitialMs: 5,
     pollMaxMs: 20,
     uncertainGraceMs: 300,
+    // Rollout watch in the server's ms; pass the fake's swarm.timeScale as rolloutTimeScale when
+    // its simulated swarm runs faster than real time (engine-backed mode: 1).
+    rolloutCallIntervalMs: 1000,
+    rolloutPollMinMs: 1000,
+    rolloutTimeScale: 1,
 };
 
 /** A config object as the engine passes to `configure()`. */
