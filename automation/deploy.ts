@@ -149,14 +149,14 @@ export async function deployEnvironment(
         throw new PromotionError(
             `${failed}\nNo earlier verified version of ${env} is recorded, so nothing was rolled back.` +
                 (swarm
-                    ? ` Swarm keeps the old version running, but Dokploy still stores ${version}: its next redeploy would deploy ${version} again.`
+                    ? ` Swarm keeps the old version running, but the stack's imageTag still says ${version}: set it back to the version that runs, or the next update deploys ${version} again.`
                     : ""),
             `npm run promote -- --rollback ${env} --image-tag <last good tag>   (or ${fix})`,
         );
     }
     c.progress.info(
         swarm
-            ? `${env}: Swarm already serves the old version; setting ${env} back to ${target} so Dokploy stores what runs`
+            ? `${env}: Swarm already serves the old version; setting ${env} back to ${target} so the stack and Dokploy say what runs`
             : `${env}: rolling back to ${target}, the last verified version`,
     );
     // The image verified at `target`, so a tag that moved since cannot bring back a different one.

@@ -28,8 +28,15 @@ export interface WatchRequest {
 }
 
 export interface RolloutWatch {
-    /** The app's containers before the update, so the watch can tell old tasks from new ones. */
-    baseline(env: EnvironmentName, appName: string): Promise<readonly string[] | undefined>;
+    /**
+     * The app's containers before the update, so the watch can tell old tasks from new ones;
+     * `stoppedOnly`: just the exited ones (history), when what runs now is to be judged.
+     */
+    baseline(
+        env: EnvironmentName,
+        appName: string,
+        o?: { stoppedOnly?: boolean },
+    ): Promise<readonly string[] | undefined>;
     watch(env: EnvironmentName, request: WatchRequest): Promise<RolloutResult>;
 }
 
@@ -82,5 +89,6 @@ export function describeOutcome(r: RolloutResult): string {
  * watch should be asked what happened)? Anything else is an ordinary failed update.
  */
 export function mentionsRolloutFailure(message: string): boolean {
-    return /roll(ed)?[ -]?(the update )?back|rollback|paused|did not complete|deadline/i.test(message);
+    // "rolled back", "rolled the rollout back", "rollback_completed", "update paused", "did not complete …"
+    return /\broll(ed|s)?\b[\w -]{0,30}?\bback\b|rollback|paused|did not complete|deadline/i.test(message);
 }

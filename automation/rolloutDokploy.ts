@@ -63,8 +63,15 @@ export function dokployRolloutWatch(engine: PromotionEngine, deps: WatchDeps = R
         return c;
     };
     return {
-        async baseline(env, appName) {
-            return deps.baseline(await client(env), appName);
+        async baseline(env, appName, o) {
+            const c = await client(env);
+            if (!o?.stoppedOnly) return deps.baseline(c, appName);
+            const running = new Set(
+                (await c.containersByAppNameMatch(appName))
+                    .filter((r) => r.state === "running")
+                    .map((r) => r.containerId),
+            );
+            return (await deps.baseline(c, appName)).filter((id) => !running.has(id));
         },
         async watch(env, r) {
             const c = await client(env);

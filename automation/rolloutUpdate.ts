@@ -106,11 +106,10 @@ export async function updateAndVerify(
     let target: RolloutTarget | undefined = rolloutTarget(before, version, image?.digest);
     const steady = target !== undefined && !rolloutExpected;
     const firstDeploy = target === undefined || steady;
-    const baseline = steady
-        ? []
-        : target
-          ? await c.rollout.baseline(env, target.appName).catch(() => undefined)
-          : undefined;
+    // Judging what runs now, the exited containers of earlier tasks are history, not news.
+    const baseline = target
+        ? await c.rollout.baseline(env, target.appName, { stoppedOnly: steady }).catch(() => (steady ? [] : undefined))
+        : undefined;
     // The probe starts before the update when the app is already deployed, so the cut-over is measured.
     const probeUrl = old.healthUrl ?? old.appUrl;
     let probe = probeUrl ? new Probe(probeUrl, { intervalMs: c.probeIntervalMs }).start() : undefined;

@@ -76,7 +76,7 @@ describe("promote: verification follows Swarm's rollout", () => {
             `rolled back by Swarm: ${UNHEALTHY_REASON}; 123456789012.dkr.ecr.us-west-2.amazonaws.com/nextstack-dev:v1 serves now; the health endpoint answers v1`,
         );
         expect(r.output).to.include("Next: find why v2 fails its health check");
-        // Dokploy still stores v2 after Swarm's rollback, so the stack is set back to v1 and verified.
+        // The stack still says v2 after Swarm's rollback, so it is set back to v1 and verified.
         expect(r.output).to.include("Rolled back to v1; dev is verified at v1 again.");
         const all = [...(await h.history("dev")), ...(await h.history("qa")), ...(await h.history("prod"))];
         expect(all.filter((x) => x.version === "v2" && x.status === "verified")).to.deep.equal([]);
@@ -100,7 +100,7 @@ describe("promote: verification follows Swarm's rollout", () => {
                 "No earlier verified version of dev is recorded, so nothing was rolled back.",
             );
             expect(bad.output).to.include(
-                "Swarm keeps the old version running, but Dokploy still stores v2: its next redeploy would deploy v2 again.",
+                "Swarm keeps the old version running, but the stack's imageTag still says v2: set it back to the version that runs, or the next update deploys v2 again.",
             );
             expect(bad.output).to.include("Next: npm run promote -- --rollback dev --image-tag <last good tag>");
             expect((await fresh.history("dev")).map((x) => x.status)).to.deep.equal(["started", "rolled_back"]);

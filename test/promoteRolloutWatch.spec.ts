@@ -6,6 +6,7 @@
  * answering `application.one` with the shape real Dokploy returns (fields the client reads).
  */
 import { expect } from "chai";
+import { mentionsRolloutFailure } from "../automation/rollout";
 import { dokployRolloutWatch } from "../automation/rolloutDokploy";
 import { RolloutResult } from "../components/dokploy/rollout/types";
 import { startLoopback } from "./support/loopback";
@@ -127,5 +128,28 @@ describe("rollout watch: reaching Dokploy from the stack's config", () => {
         } finally {
             await dokploy.close();
         }
+    });
+});
+
+describe("rollout watch: when `up` itself reports Swarm's verdict", () => {
+    it("asks the watch for the provider's rollback, pause and deadline errors, and for nothing else", () => {
+        // The DokployApplication provider's partial-state error (components/dokploy), as `up` surfaced it.
+        const provider =
+            "Dokploy application promote-dev-n9oilr: Swarm rolled the rollout back: task p451xyegukh2 (127.0.0.1:5000/engine-app:bad): unhealthy container";
+        for (const text of [
+            provider,
+            "error: DokployApplication app: Swarm rolled the update back: unhealthy container",
+            "rollback_completed",
+            "Swarm paused the update",
+            "the rollout did not complete in time (spec image …)",
+        ])
+            expect(mentionsRolloutFailure(text), text).to.equal(true);
+        for (const text of [
+            "engine crashed mid-update",
+            'Stack "dev" is locked: another update is running',
+            "error: creating application: HTTP 500 from application.create",
+            "update cancelled (SIGINT)",
+        ])
+            expect(mentionsRolloutFailure(text), text).to.equal(false);
     });
 });

@@ -188,14 +188,14 @@ export class MemorySwarm {
 
     /** The memory RolloutWatch: waits for the rollout started at or after `since`, then for its end. */
     readonly watch: RolloutWatch = {
-        baseline: async (env) => {
+        baseline: async (env, _appName, o) => {
             const image = this.images.get(env);
-            return image ? [`container-of-${image}`] : [];
+            return image && !o?.stoppedOnly ? [`container-of-${image}`] : [];
         },
         watch: async (env, req: WatchRequest): Promise<RolloutResult> => {
             const deadline = rolloutDeadline(this.settings);
             // The watcher's "create" rules with an empty baseline: with no rollout coming, judge what runs now.
-            const steady = req.firstDeploy === true && req.baseline?.length === 0;
+            const steady = req.firstDeploy === true && req.baseline !== undefined;
             const rollout = steady
                 ? this.rollouts.find((r) => r.env === env && r.startedAt >= req.since)
                 : await this.rolloutSince(env, req.since, req.signal);

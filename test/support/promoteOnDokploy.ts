@@ -82,10 +82,10 @@ export class DokployStackEngine implements PromotionEngine {
     async up(env: EnvironmentName, opts: RunOptions): Promise<UpResult> {
         this.calls.push(`up ${env} ${this.image(env)}`);
         const p = await this.p();
-        const checked = await p.check({}, { ...this.o.args(env), dockerImage: this.image(env) });
+        const existing = this.resources.get(env);
+        const checked = await p.check(existing?.outs ?? {}, { ...this.o.args(env), dockerImage: this.image(env) });
         if (checked.failures?.length) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
         const inputs = checked.inputs as Record<string, unknown>;
-        const existing = this.resources.get(env);
         if (!existing) {
             const { id, outs } = await p.create(inputs);
             this.resources.set(env, { id, outs: outs as Record<string, unknown> });
