@@ -14,6 +14,12 @@ import {
 } from "../components/dokploy/errors";
 import { errorFromResponse } from "../components/dokploy/envelope";
 import { backoffDelayMs } from "../components/dokploy/http";
+import {
+    parseContainerConfig,
+    parseContainerRows,
+    parseServiceTaskRows,
+    parseSwarmServices,
+} from "../components/dokploy/rollout/wire";
 import { appArgs, fastProvider } from "./support/dokployProviderHarness";
 
 const SENTINEL_KEY = "sentinel-key-5e1d0c";
@@ -37,6 +43,69 @@ async function rejection(p: Promise<unknown>): Promise<DokployError> {
         (e: unknown) => e as DokployError,
     );
 }
+
+describe("Dokploy container endpoints: parsing the recorded bodies (real-rollout-log §4.2)", () => {
+    it("v0.30.2 rows (status, currentState, quoted task error) and v0.25.6 rows", () => {
+        const rows = parseContainerRows([
+            {
+                containerId: "a97e04647132",
+                name: "rollout-facts-uzx4mk.1.yaqfd1u3smjocv68c9b5l1ldx",
+                state: "running",
+                status: "Up Less than a second (health: starting)",
+            },
+        ]);
+        expect(rows[0]).to.deep.equal({
+            containerId: "a97e04647132",
+            name: "rollout-facts-uzx4mk.1.yaqfd1u3smjocv68c9b5l1ldx",
+            state: "running",
+            status: "Up Less than a second (health: starting)",
+        });
+        const tasks = parseServiceTaskRows([
+            {
+                containerId: "yaqfd1u3smjocv68c9b5l1ldx",
+                name: "rollout-facts-uzx4mk.1",
+                state: "shutdown",
+                currentState: "Failed 33 seconds ago",
+                node: "vm",
+                error: '"task: non-zero exit (143): dockerexec: unhealthy container"',
+            },
+            {
+                containerId: "z1892arulfev4isa83b7afg2y",
+                name: "rollout-facts-uzx4mk.1",
+                state: "shutdown",
+                currentState: "Shutdown about a minute ago",
+                node: "vm",
+                error: "Error:",
+            },
+            { containerId: "myg8v6e8rz2h", name: "rollout-facts-kggbx7.1", state: "running", node: "vm" },
+        ]);
+        expect(tasks.map((t) => t.error)).to.deep.equal([
+            "task: non-zero exit (143): dockerexec: unhealthy container",
+            undefined,
+            undefined,
+        ]);
+        expect(tasks[2]).to.include({ taskId: "myg8v6e8rz2h", desiredState: "running" });
+        expect(
+            parseSwarmServices([
+                {
+                    ID: "7xxyvwteqgs4",
+                    Image: "127.0.0.1:5000/app:bad",
+                    Mode: "replicated",
+                    Name: "rollout-facts-uzx4mk",
+                    Ports: "",
+                    Replicas: "1/1",
+                },
+            ])[0],
+        ).to.deep.equal({
+            id: "7xxyvwteqgs4",
+            name: "rollout-facts-uzx4mk",
+            image: "127.0.0.1:5000/app:bad",
+            mode: "replicated",
+            replicas: "1/1",
+        });
+        expect(parseContainerConfig(null)).to.equal(undefined);
+    });
+});
 
 describe("Dokploy error envelope (pure)", () => {
     it("reads zod 3 issues (v0.25) and zod 4 issues with data (v0.30) as path: message", () => {
@@ -160,6 +229,45 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
             await c.applicationOne(app.applicationId);
             expect(srv.requests.at(-1)).to.include({ method: "GET" });
             expect(srv.requests.at(-1)?.query).to.deep.equal({ applicationId: app.applicationId });
+        });
+
+        it("reads the container endpoints a rollout watch needs, with their traps handled", async () => {
+            const c = client(srv);
+            const { environment } = await c.projectCreate("p", "d");
+            const env = environment.environmentId;
+            const web = await c.applicationCreate(
+                { name: "Web", environmentId: env, appName: "web", description: null },
+                new Set(),
+            );
+            // A second app whose name starts with the first one's (the grep trap of §4.4).
+            const longer = await c.applicationCreate(
+                { name: "Web2", environmentId: env, appName: web.appName, description: null },
+                new Set(),
+            );
+            for (const a of [web, longer]) {
+                await c.saveDockerProvider(a.applicationId, "nginx:1");
+                await c.deploy(a.applicationId, "deploy", "t");
+            }
+            for (let i = 0; i < 200 && !(await c.swarmService(longer.appName)); i++)
+                await new Promise((r) => setTimeout(r, 5));
+            const svc = await c.swarmService(web.appName);
+            expect(svc).to.include({ name: web.appName, image: "nginx:1" });
+            expect(await c.swarmService("no-such-app")).to.equal(undefined);
+            const rows = await c.containersByAppNameMatch(web.appName);
+            // Dokploy's list holds the other app's container too; the watcher filters by exact name.
+            expect(rows.map((r) => r.name.split(".")[0]).sort()).to.deep.equal([web.appName, longer.appName].sort());
+            expect(rows.every((r) => r.containerId.length === 12)).to.equal(true);
+            expect(rows.every((r) => (r.status !== undefined) === (version === "v0.30.2"))).to.equal(true);
+            const mine = rows.find((r) => r.name.startsWith(`${web.appName}.`))!;
+            const config = await c.containerConfig(mine.containerId);
+            expect(config).to.include({ image: "nginx:1", name: mine.name });
+            expect(mine.name.endsWith(`.${config!.taskId}`)).to.equal(true);
+            const tasks = await c.serviceContainersByAppName(web.appName);
+            // Task ids, not container ids: 12 characters on v0.25.6, 25 on v0.30.2.
+            expect(tasks.map((t) => t.taskId.length)).to.deep.equal([version === "v0.25.6" ? 12 : 25]);
+            expect(config!.taskId!.startsWith(tasks[0].taskId)).to.equal(true);
+            // An unknown container: 200 with a 0-byte body.
+            expect(await c.containerConfig("0123456789ab")).to.equal(undefined);
         });
 
         it("never puts the key in errors or messages", async () => {
