@@ -138,9 +138,23 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
             expect(callsSince(srv, from)).to.deep.equal(["application.delete", "project.one", "environment.remove"]);
             expect(srv.store.projects.size).to.equal(1);
             expect([...srv.store.environments.values()].map((e) => e.name)).to.have.members(["production", "staging"]);
+            // The project carries this provider's marker: the last stack to leave removes it.
+            expect(other.outs).to.include({ ownsProject: true, ownsEnvironment: true });
             await p.delete(other.id, other.outs);
-            expect(srv.store.applications.size).to.equal(0);
-            expect([...srv.store.environments.values()].map((e) => e.name)).to.deep.equal(["production"]);
+            emptyServer(srv);
+        });
+
+        it("an app deleted outside Pulumi and re-created by the next up: destroy still removes the project (issue 9 §5)", async () => {
+            const inputs = await checked(p, appArgs(srv.url));
+            const first = await p.create(inputs);
+            srv.store.applications.delete(first.id);
+            for (const [k, d] of srv.store.domains) if (d.applicationId === first.id) srv.store.domains.delete(k);
+            expect((await p.read(first.id, first.outs)).id).to.equal(""); // refresh drops it from state
+            const again = await p.create(inputs);
+            expect(again.outs).to.include({ projectId: first.outs.projectId, environmentId: first.outs.environmentId });
+            expect(again.outs).to.include({ ownsProject: true, ownsEnvironment: true });
+            await p.delete(again.id, again.outs);
+            emptyServer(srv);
         });
 
         it("keeps a project and environment it did not create; 'production' is the default environment", async () => {

@@ -15,6 +15,13 @@ export interface Placement {
     readonly knownApplicationIds: ReadonlySet<string>;
 }
 
+/**
+ * Written on every project and environment this provider creates. It is how a later create
+ * recognises them as ours: after the application was deleted outside Pulumi, `refresh` drops the
+ * resource and its ownership flags with it, and the next `up` finds the project by name; without
+ * the marker that project would count as someone else's and `destroy` would leave it behind.
+ * Removal still needs every environment empty (removeIfEmpty), so another stack's work is safe.
+ */
 const DESCRIPTION = "Managed by Pulumi (nextstack)";
 
 /** Finds or creates the project and environment. "production" is the project's default one. */
@@ -44,6 +51,7 @@ export async function resolvePlacement(
             : await client.projectOne(matches[0].projectId);
         projectId = p.projectId;
         environments = p.environments ?? [];
+        ownsProject = (matches[0].description ?? p.description) === DESCRIPTION;
     } else {
         const created = await client.projectCreate(projectName, DESCRIPTION);
         ownsProject = true;
@@ -60,7 +68,7 @@ export async function resolvePlacement(
             projectId,
             environmentId: wanted.environmentId,
             ownsProject,
-            ownsEnvironment: false,
+            ownsEnvironment: !isDefaultEnvironment(wanted) && wanted.description === DESCRIPTION,
             knownApplicationIds: new Set(apps.map((a) => a.applicationId)),
         };
     }

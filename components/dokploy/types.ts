@@ -46,6 +46,7 @@ export interface DokployApplicationRow {
 export interface DokployEnvironment {
     readonly environmentId: string;
     readonly name: string;
+    readonly description?: string | null;
     readonly isDefault?: boolean;
     /** Number of services of any kind; undefined when the response did not list them. */
     readonly serviceCount?: number;
@@ -55,6 +56,7 @@ export interface DokployEnvironment {
 export interface DokployProject {
     readonly projectId: string;
     readonly name: string;
+    readonly description?: string | null;
     readonly createdAt: string;
     readonly environments?: readonly DokployEnvironment[];
 }
@@ -152,6 +154,7 @@ export function parseEnvironment(v: unknown, procedure: string): DokployEnvironm
     return {
         environmentId: reqString(o, "environmentId", procedure),
         name: typeof o.name === "string" ? o.name : "",
+        description: optString(o.description),
         isDefault: typeof o.isDefault === "boolean" ? o.isDefault : undefined,
         serviceCount: count,
         applications: apps?.map((a) => parseApplication(a, procedure)),
@@ -163,6 +166,7 @@ export function parseProject(v: unknown, procedure: string): DokployProject {
     return {
         projectId: reqString(o, "projectId", procedure),
         name: typeof o.name === "string" ? o.name : "",
+        description: optString(o.description),
         createdAt: typeof o.createdAt === "string" ? o.createdAt : "",
         environments: Array.isArray(o.environments)
             ? o.environments.map((e) => parseEnvironment(e, procedure))
