@@ -89,6 +89,7 @@ export function describeOutcome(r: RolloutResult): string {
  * watch should be asked what happened)? Anything else is an ordinary failed update.
  */
 export function mentionsRolloutFailure(message: string): boolean {
-    // "rolled back", "rolled the rollout back", "rollback_completed", "update paused", "did not complete …"
-    return /\broll(ed|s)?\b[\w -]{0,30}?\bback\b|rollback|paused|did not complete|deadline/i.test(message);
+    // "rolled back", "rolled the rollout back", "rollback_completed", "paused the rollout",
+    // "did not finish within …" (components/dokploy/rolloutStep.ts), "did not complete in time".
+    return /\broll(ed|s)?\b[\w -]{0,30}?\bback\b|rollback|paused|did not (complete|finish)|deadline/i.test(message);
 }

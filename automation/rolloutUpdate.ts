@@ -103,41 +103,67 @@ export async function updateAndVerify(
 ): Promise<Verification> {
     const before = await c.engine.outputs(env).catch((): StackOutputs => ({}));
     const old = deployedApp(before);
+    const outputsNow = () => c.engine.outputs(env).catch((): StackOutputs => ({}));
     let target: RolloutTarget | undefined = rolloutTarget(before, version, image?.digest);
-    const steady = target !== undefined && !rolloutExpected;
-    const firstDeploy = target === undefined || steady;
-    // Judging what runs now, the exited containers of earlier tasks are history, not news.
-    const baseline = target
-        ? await c.rollout.baseline(env, target.appName, { stoppedOnly: steady }).catch(() => (steady ? [] : undefined))
-        : undefined;
     // The probe starts before the update when the app is already deployed, so the cut-over is measured.
     const probeUrl = old.healthUrl ?? old.appUrl;
     let probe = probeUrl ? new Probe(probeUrl, { intervalMs: c.probeIntervalMs }).start() : undefined;
     const since = Date.now();
-    const stopWatch = new AbortController();
-    const onAbort = () => stopWatch.abort();
+    const stopAll = new AbortController();
+    const onAbort = () => stopAll.abort();
     c.signal?.addEventListener("abort", onAbort, { once: true });
     const onEvent = (e: RolloutEvent) =>
         c.progress.info(
             `    ${env}: ${((e.at - since) / 1000).toFixed(1)} s ${e.kind}${e.detail ? ` (${e.detail})` : ""}`,
         );
-    const watch = (t: RolloutTarget): Promise<RolloutResult> =>
-        c.rollout.watch(env, { ...t, since, baseline, firstDeploy, signal: stopWatch.signal, onEvent });
-    let watching = target && !steady ? watch(target) : undefined;
-    // An abandoned watch must not surface as an unhandled rejection.
-    watching?.catch(() => undefined);
+    /** "rollout": follow the update from before its call; "create"/"now": judge what runs (first deploy, nothing deployed). */
+    const watch = (t: RolloutTarget, mode: "rollout" | "create" | "now", baseline?: readonly string[]) => {
+        const own = new AbortController();
+        const signal = AbortSignal.any([stopAll.signal, own.signal]);
+        const result = c.rollout.watch(env, {
+            ...t,
+            since,
+            baseline,
+            firstDeploy: mode !== "rollout",
+            signal,
+            onEvent,
+        });
+        // An abandoned watch must not surface as an unhandled rejection.
+        result.catch(() => undefined);
+        return { result, abort: () => own.abort() };
+    };
+    // Judging what runs now, the exited containers of earlier tasks are history, not news.
+    const judgeNow = async (t: RolloutTarget, why: string) => {
+        c.progress.info(`    ${env}: ${why}; checking what Swarm runs now`);
+        return watch(t, "now", await c.rollout.baseline(env, t.appName, { stoppedOnly: true }).catch(() => []));
+    };
+    const live =
+        target && rolloutExpected
+            ? watch(target, "rollout", await c.rollout.baseline(env, target.appName).catch(() => undefined))
+            : undefined;
     const base = { environment: env, version, ...imageFields(image), ...(rollback ? { rollback } : {}) };
     await c.records.append({ ...base, status: "started", at: now() });
 
     let app: DeployedApp;
+    let watching: Promise<RolloutResult> | undefined = live?.result;
     try {
         app = deployedApp(
             (await c.progress.step(`${env}: update to ${version}`, () => c.engine.up(env, runOpts(c)))).outputs,
         );
+        if (live && target && app.deploymentId !== undefined && app.deploymentId === old.deploymentId) {
+            // No new Dokploy deployment: nothing was rolled out, so there is no rollout to wait for.
+            live.abort();
+            watching = (await judgeNow(target, "the update deployed nothing new")).result;
+        } else if (!live) {
+            const firstDeployment = target === undefined;
+            target = rolloutTarget(await outputsNow(), version, image?.digest);
+            if (target && firstDeployment) watching = watch(target, "create").result;
+            else if (target) watching = (await judgeNow(target, "the update changed nothing in the app")).result;
+        }
     } catch (err) {
         const interrupted = c.signal?.aborted === true;
         if (interrupted || !mentionsRolloutFailure(firstLine(err))) {
-            stopWatch.abort();
+            stopAll.abort();
             await probe?.cancel();
             c.signal?.removeEventListener("abort", onAbort);
             const reason = interrupted ? "interrupted (Ctrl-C) during the update" : `update failed: ${firstLine(err)}`;
@@ -146,15 +172,9 @@ export async function updateAndVerify(
         }
         // The provider saw Swarm roll back: verification asks the watch, which knows why and what serves.
         c.progress.info(`    ${env}: the update reported a rollback; asking Swarm what happened`);
-        target ??= rolloutTarget(await c.engine.outputs(env).catch((): StackOutputs => ({})), version, image?.digest);
-        watching ??= target ? watch(target) : undefined;
+        target ??= rolloutTarget(await outputsNow(), version, image?.digest);
+        if (!watching && target) watching = (await judgeNow(target, "no rollout was being followed")).result;
         app = { ...old, deploymentStatus: undefined };
-    }
-    if (!watching) {
-        // First deployment (the service name is known only now), or no rollout: check what runs.
-        if (steady) c.progress.info(`    ${env}: the update changed nothing in the app; checking what Swarm runs now`);
-        target = rolloutTarget(await c.engine.outputs(env).catch((): StackOutputs => ({})), version, image?.digest);
-        watching = target ? watch(target) : undefined;
     }
     if (!probe && (app.healthUrl ?? app.appUrl)) {
         c.progress.info(`    ${env}: first deployment here, so the probe covers verification only`);
@@ -176,6 +196,7 @@ export async function updateAndVerify(
         describeVerification,
     );
     c.signal?.removeEventListener("abort", onAbort);
+    stopAll.abort(); // nothing is followed any longer
     const interrupted = c.signal?.aborted === true;
     const report = await writeEnvironmentReport(c, {
         env,

@@ -75,7 +75,7 @@ describe("promote: verification follows Swarm's rollout", () => {
         expect(r.output).to.include(
             `rolled back by Swarm: ${UNHEALTHY_REASON}; 123456789012.dkr.ecr.us-west-2.amazonaws.com/nextstack-dev:v1 serves now; the health endpoint answers v1`,
         );
-        expect(r.output).to.include("Next: find why v2 fails its health check");
+        expect(r.output, r.output).to.include("Next: find why v2 fails its health check");
         // The stack still says v2 after Swarm's rollback, so it is set back to v1 and verified.
         expect(r.output).to.include("Rolled back to v1; dev is verified at v1 again.");
         const all = [...(await h.history("dev")), ...(await h.history("qa")), ...(await h.history("prod"))];
@@ -113,7 +113,7 @@ describe("promote: verification follows Swarm's rollout", () => {
         h.slow.add("v2");
         const r = await h.run(["--only", "dev", "--yes", "--image-tag", "v2"]);
         expect(r.exitCode).to.equal(1);
-        expect(r.output).to.match(
+        expect(r.output, r.output).to.match(
             /the rollout did not end within 103 s = pull 60 s \+ 1 batch × \(start period 5 s \+ interval 2 s × \(retries 2 \+ 1\) \+ timeout 2 s \+ delay 10 s\) \+ monitor 10 s \+ settle 10 s/,
         );
         expect((await h.history("dev")).filter((x) => x.version === "v2").map((x) => x.status)).to.deep.equal([

@@ -142,6 +142,8 @@ describe("rollout watch: when `up` itself reports Swarm's verdict", () => {
             "rollback_completed",
             "Swarm paused the update",
             "the rollout did not complete in time (spec image …)",
+            "Dokploy application a: the rollout did not finish within 103 s (…). Serving now: r:v1.",
+            "Dokploy application a: Swarm paused the rollout (updateConfig.failureAction pause): …",
         ])
             expect(mentionsRolloutFailure(text), text).to.equal(true);
         for (const text of [

@@ -18,6 +18,8 @@ import {
 } from "../../automation/engine";
 import { CliMissingError, StackLockedError } from "../../automation/errors";
 import { RolloutWatch } from "../../automation/rollout";
+import { RolloutResult } from "../../components/dokploy/rollout/types";
+import { rolloutFailureMessage } from "../../components/dokploy/rolloutStep";
 import { MemorySwarm, UNHEALTHY_REASON as UNHEALTHY } from "./memoryRollout";
 
 export interface MemoryEngineOptions {
@@ -27,17 +29,6 @@ export interface MemoryEngineOptions {
     /** Outputs after an update of `env` to `version`. */
     appFor?: (env: EnvironmentName, version: string) => StackOutputs;
     swarm?: MemorySwarm;
-}
-
-/**
- * The provider's error when `up` saw Swarm roll back or time out. Its wording follows the
- * DokployApplication provider's partial-state error (Swarm's reason, what serves now); promotion
- * does not parse it beyond "a rollback/deadline was reported", it asks the watch.
- */
-export function providerRolloutError(appName: string, what: string): Error {
-    return new Error(
-        `error: DokployApplication ${appName}: ${what} (the resource is kept as partially created; the next \`pulumi up\` retries)`,
-    );
 }
 
 export class MemoryEngine implements PromotionEngine {
@@ -148,13 +139,24 @@ export class MemoryEngine implements PromotionEngine {
                 if (this.upWaitsForRollout) {
                     const ended = await rollout.settled(opts.signal).catch(() => "aborted");
                     if (ended === "aborted") throw new Error("update cancelled (SIGINT)");
-                    const appName = String(outputs.dokployAppName ?? env);
-                    // A partial-state error keeps the new inputs in state: the next up diffs against them.
-                    if (rollout.outcome !== "completed") this.deployed.set(env, outputs);
-                    if (rollout.outcome === "rolled_back")
-                        throw providerRolloutError(appName, `Swarm rolled the update back: ${UNHEALTHY}`);
-                    if (rollout.outcome !== "completed")
-                        throw providerRolloutError(appName, "the rollout did not complete before its deadline");
+                    if (rollout.outcome !== "completed") {
+                        // The provider's own error (components/dokploy/rolloutStep.ts); it has set Dokploy's
+                        // stored image back to what runs, so state keeps the old outputs.
+                        const result: RolloutResult = {
+                            outcome: rollout.outcome ?? "deadline",
+                            servingImage: this.swarm.servingImage(env),
+                            reason: rollout.outcome === "rolled_back" ? UNHEALTHY : undefined,
+                            events: rollout.events,
+                            deadlineMs: this.swarm.deadlineMs,
+                            deadlineText: "simulated",
+                            calls: 0,
+                            startedAt: rollout.startedAt,
+                            endedAt: Date.now(),
+                        };
+                        throw new Error(
+                            rolloutFailureMessage(String(outputs.dokployAppName ?? env), result, ["image"]),
+                        );
+                    }
                 }
             }
             this.deployed.set(env, outputs);
