@@ -426,6 +426,23 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
             expect(app.env).to.include("A=2");
         });
 
+        it("a key that may not read docker.* fails the step saying so; the next up deploys again", async () => {
+            const inputs = await checked(p, appArgs(srv.url));
+            srv.faults.inject({
+                procedure: "swarm.getNodeApps",
+                kind: "status",
+                status: 403,
+                body: { message: "You are not authorized to access this resource", code: "FORBIDDEN" },
+            });
+            const err = await rejection(p.create(inputs));
+            expect(err.message).to.include("could not be watched").and.include("needs access to Docker");
+            const props = err.properties as Obj;
+            expect(props).to.include({ lastDeploymentStatus: "done", deployed: false });
+            expect((await p.diff(String(err.id), props, inputs)).changes).to.equal(true);
+            const { outs } = await p.update(String(err.id), props, inputs);
+            expect(outs).to.include({ rolloutStatus: "completed", deployed: true });
+        });
+
         it("a first deploy that never gets healthy fails at the deadline derived from the settings", async () => {
             srv.swarm.setImageBehaviour("registry.example.com/web:bad", { health: "unhealthy" });
             const inputs = await checked(

@@ -11,6 +11,7 @@ import { AppState } from "./plan";
 import { AppSpec } from "./spec";
 import { toHealthCheckSwarm, toUpdateConfigSwarm } from "./swarm";
 import { DokployDeployment } from "./types";
+import { DokployDeploymentError, DokployError } from "./errors";
 import { baselineContainers, rolloutDeadline, settingsFromApplication, watchRollout } from "./rollout";
 import { RolloutResult } from "./rollout/types";
 
@@ -46,7 +47,6 @@ export async function deployAndWatch(
     const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms * scale)));
     // A new application's containers cannot exist yet: its appName carries a fresh random suffix.
     const baseline = firstDeploy ? [] : await baselineContainers(client, app.appName);
-    const startedAt = now();
     let row: DokployDeployment | undefined;
     if (kind === "reload") await client.reload(app.applicationId, app.appName);
     else
@@ -57,6 +57,9 @@ export async function deployAndWatch(
             deployOptions(spec.deployTimeoutSeconds, tuning),
             firstDeploy ? new Set<string>() : undefined,
         );
+    // Dokploy's `done` (or reload's return) is when the service update was submitted (§1.1):
+    // the rollout, and its deadline, start here, whatever time the deployment queue took.
+    const startedAt = now();
     const settings = specRolloutSettings(spec);
     const result = await watchRollout(client, {
         appName: app.appName,
@@ -70,6 +73,17 @@ export async function deployAndWatch(
         sleep,
         callIntervalMs: tuning.rolloutCallIntervalMs,
         pollMinMs: tuning.rolloutPollMinMs,
+    }).catch((err: unknown) => {
+        // Recorded as a done deployment whose rollout is unknown, so the next `up` deploys again.
+        const what = row ? `deployment ${row.deploymentId}` : "reload";
+        throw new DokployDeploymentError(
+            `Dokploy ${what} of ${app.appName} was submitted, but its Swarm rollout could not be watched ` +
+                `through Dokploy's docker.* and swarm.getNodeApps endpoints (the API key's user needs access to Docker): ` +
+                `${err instanceof Error ? err.message : String(err)}`,
+            { procedure: err instanceof DokployError ? err.procedure : "swarm rollout" },
+            row?.deploymentId,
+            row?.status,
+        );
     });
     return { row, result };
 }

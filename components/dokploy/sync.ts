@@ -193,7 +193,8 @@ export async function updateApplication(
             const app = { applicationId: id, appName: olds.appName };
             let run;
             try {
-                run = await deployAndWatch(client, app, plan.rollout, news, tuning, false);
+                // "deploy" is for an app never deployed: its service is created, not updated.
+                run = await deployAndWatch(client, app, plan.rollout, news, tuning, plan.rollout === "deploy");
             } catch (err) {
                 const reached = deploymentReached(err);
                 state = { ...state, ...reached, deployed: false };

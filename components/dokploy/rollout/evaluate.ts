@@ -17,9 +17,13 @@
  *   nothing). A stopped container reports "unhealthy" even when it was healthy (§4.4), so a
  *   health failure needs a failing streak or a failed last probe.
  */
-import { DokployContainerConfig, DokployContainerRow, DokployServiceTaskRow, DokploySwarmService } from "./wire";
+import { DokployContainerRow, DokployServiceTaskRow, DokploySwarmService } from "./wire";
+import { ConfigSample, failureText, healthySince, lastFailedOutput, taskIdOf } from "./signals";
 import { sameImage } from "./images";
 import { RolloutEvent, RolloutOutcome, RolloutSettings } from "./types";
+
+export type { ConfigSample } from "./signals";
+export { taskIdOf } from "./signals";
 
 export interface WatchContext {
     readonly appName: string;
@@ -35,13 +39,6 @@ export interface WatchContext {
     readonly deadlineText: string;
     /** Added to Swarm's completion time (the recorded `completed` came 0.1–1 s after it). */
     readonly completionMarginMs: number;
-}
-
-export interface ConfigSample {
-    /** When the config was read (epoch ms, the watcher's clock). */
-    readonly at: number;
-    /** undefined: Dokploy answered with an empty body (container gone). */
-    readonly config?: DokployContainerConfig;
 }
 
 export interface RolloutSnapshot {
@@ -92,56 +89,6 @@ export interface Evaluation {
 }
 
 export const INITIAL_STATE: WatchState = { tracks: {}, specMatched: false };
-
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/** `<appName>.<slot>.<taskId>` exactly: the grep behind the list also matches longer names (§4.4). */
-export function taskIdOf(appName: string, containerName: string): string | undefined {
-    const m = new RegExp(`^${escape(appName)}\\.\\d+\\.([a-z0-9]+)$`).exec(containerName.replace(/^\//, ""));
-    return m ? m[1] : undefined;
-}
-
-function ms(ts: string): number {
-    return Date.parse(ts.replace(/(\.\d{3})\d+/, "$1"));
-}
-
-/**
- * When the current healthy stretch began, in the watcher's clock: the read time minus how long
- * before the newest probe the stretch's first passing probe ended (both in the server's clock).
- * Never earlier than the truth, so completion is never claimed early.
- */
-function healthySince(sample: ConfigSample, c: DokployContainerConfig): number {
-    const log = c.health?.log ?? [];
-    let first = log.length - 1;
-    while (first > 0 && log[first - 1].exitCode === 0) first--;
-    if (log.length === 0 || log[first].exitCode !== 0) return sample.at;
-    const span = ms(log[log.length - 1].end) - ms(log[first].end);
-    return Number.isFinite(span) && span > 0 ? sample.at - span : sample.at;
-}
-
-function lastFailedOutput(c: DokployContainerConfig): string | undefined {
-    const failed = [...(c.health?.log ?? [])].reverse().find((p) => p.exitCode !== 0);
-    return failed?.output.trim() || undefined;
-}
-
-/** Why a new container failed, in Swarm's and the health check's words. */
-function failureText(
-    t: Track,
-    c: DokployContainerConfig | undefined,
-    tasks?: readonly DokployServiceTaskRow[],
-): string {
-    const task = tasks?.find((r) => t.taskId.startsWith(r.taskId) || r.taskId.startsWith(t.taskId));
-    const healthFailed = c?.health && (c.health.failingStreak > 0 || t.unhealthy);
-    const out = c ? lastFailedOutput(c) : undefined;
-    const parts = [
-        task?.error ??
-            (healthFailed
-                ? "unhealthy container"
-                : `container exited${c?.exitCode !== null && c?.exitCode !== undefined ? ` (${c.exitCode})` : ""}`),
-    ];
-    if (healthFailed && out) parts.push(`health check output: ${out}`);
-    return `task ${t.taskId.slice(0, 12)} (${c?.image ?? t.image ?? "?"}): ${parts.join("; ")}`;
-}
 
 function serving(tracks: readonly Track[]): string | undefined {
     // Only tasks that passed their health check are in `tasks.<app>` DNS and answer (§8).
