@@ -41,7 +41,7 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
         let srv: FakeDokploy;
         let p: Provider;
         beforeEach(async () => {
-            srv = await startFakeDokploy({ version, deployDurationMs: 5 });
+            srv = await startFakeDokploy({ version, deployDurationMs: 5, swarm: { timeScale: 0.001 } });
             p = await fastProvider(srv.apiKey, { rolloutTimeScale: srv.swarm.timeScale });
         });
         afterEach(async () => {
