@@ -177,6 +177,21 @@ describe("report: a rollback by Swarm", () => {
         expect(svg).to.include(">Swarm: rolled back 38.2 s</text>");
     });
 
+    it("lists events in time order even when the watch dated one back (a task's first passing health check)", () => {
+        const late: ReportData = {
+            ...good,
+            rollout: {
+                ...good.rollout!,
+                events: [ev(0, "submitted"), ev(6, "task_started"), ev(4, "task_healthy"), ev(12, "completed")],
+            },
+        };
+        const md = renderMarkdown(late);
+        expect(md.indexOf("| new task healthy |")).to.be.lessThan(md.indexOf("| new task started |"));
+        expect(md).to.include("“healthy” is dated from Docker's health log");
+        const html = renderHtml(late);
+        expect(html.indexOf(">new task healthy<")).to.be.lessThan(html.indexOf(">new task started<"));
+    });
+
     it("Markdown keeps a table intact when a detail holds a pipe", () => {
         const md = renderMarkdown({
             ...rolledBack,

@@ -3,7 +3,7 @@
  * time axis, and below them every probe request as a mark in the row of the version that
  * answered it (failed requests in their own red row), so the cut-over reads left to right.
  */
-import { EVENT_LABELS, originOf, probeTime, ReportData } from "./data";
+import { EVENT_LABELS, eventsOf, originOf, probeTime, ReportData } from "./data";
 
 const W = 960;
 const LEFT = 150;
@@ -52,7 +52,7 @@ export function probeRows(d: ReportData): { label: string; colour: string; key: 
 
 export function renderChart(d: ReportData): string {
     const origin = originOf(d);
-    const events = d.rollout?.events ?? [];
+    const events = eventsOf(d);
     const lastEvent = Math.max(0, ...events.map((e) => e.at - origin), (d.rollout?.endedAt ?? origin) - origin);
     const lastProbe = d.probe ? probeTime(d, d.probe.durationMs) : 0;
     const span = Math.max(1000, lastEvent, lastProbe) * 1.02;

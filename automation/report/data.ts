@@ -44,6 +44,16 @@ export const OUTCOME_TITLES: Record<VerificationKind, string> = {
     failed: "❌ failed verification",
 };
 
+/** The rollout's events in time order (a back-dated "healthy" may arrive after a later "started"). */
+export function eventsOf(d: ReportData): RolloutEvent[] {
+    return [...(d.rollout?.events ?? [])].sort((a, b) => a.at - b.at);
+}
+
+/** How the event times were taken, said once under each timeline. */
+export const EVENT_TIMES_NOTE =
+    "Event times are when the rollout watch saw them through Dokploy's API (about one call per second); " +
+    "“healthy” is dated from Docker's health log.";
+
 /** The report's time zero (epoch ms). */
 export function originOf(d: ReportData): number {
     return Math.min(d.updateAt, d.probe?.startedAt || d.updateAt);

@@ -3,7 +3,7 @@
  * resources), so it can be opened from disk, attached to a CI run or mailed.
  */
 import { escapeXml, renderChart } from "./chart";
-import { EVENT_LABELS, facts, OUTCOME_TITLES, rel, ReportData } from "./data";
+import { EVENT_LABELS, EVENT_TIMES_NOTE, eventsOf, facts, OUTCOME_TITLES, rel, ReportData } from "./data";
 
 const CSS = `body{font-family:system-ui,sans-serif;margin:2rem;color:#0f172a;max-width:1000px}
 h1{font-size:1.4rem}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #cbd5e1;padding:.3rem .6rem;text-align:left;vertical-align:top}
@@ -14,7 +14,7 @@ export function renderHtml(d: ReportData): string {
     const rows = facts(d)
         .map(([k, v]) => `<tr><th>${escapeXml(k)}</th><td>${escapeXml(v)}</td></tr>`)
         .join("\n");
-    const events = (d.rollout?.events ?? [])
+    const events = eventsOf(d)
         .map(
             (e) =>
                 `<tr class="${e.kind}"><td>${escapeXml(rel(d, e.at))}</td><td>${escapeXml(EVENT_LABELS[e.kind])}</td><td>${escapeXml(e.detail ?? "")}</td></tr>`,
@@ -35,7 +35,7 @@ ${failures}
 <h2>Timeline</h2>
 ${renderChart(d)}
 <h2>Rollout events</h2>
-${events ? `<table class="events"><tr><th>time</th><th>event</th><th>detail</th></tr>\n${events}\n</table>` : "<p>No rollout events were seen.</p>"}
+${events ? `<table class="events"><tr><th>time</th><th>event</th><th>detail</th></tr>\n${events}\n</table>\n<p>${escapeXml(EVENT_TIMES_NOTE)}</p>` : "<p>No rollout events were seen.</p>"}
 </body></html>
 `;
 }
