@@ -26,13 +26,6 @@ import {
 
 type Provider = Awaited<ReturnType<typeof fastProvider>>;
 
-/**
- * Set while the provider cannot pass these scenarios for a known reason (the suite is then listed
- * as pending with this text); cleared when the reason is gone. Never a way to hide a regression.
- */
-const PENDING: string | undefined =
-    "the rollout watch (components/dokploy/rollout) is not wired into the provider's create/update yet: " +
-    "create/update return at Dokploy's `done`, before Swarm's rollout ends";
 type Json = Record<string, unknown>;
 
 const SHORT = {
@@ -79,10 +72,6 @@ describe("DokployApplication provider on a real swarm (fake Dokploy, engine-back
     const proxies: Proxy[] = [];
 
     before(async function () {
-        if (PENDING) {
-            console.log(`    pending: ${PENDING}`);
-            this.skip();
-        }
         await requireEngine(this);
         images = await buildAppImages();
         srv = await startFakeDokploy({ deployDurationMs: 5, engine: { dockerHost: DOCKER_HOST } });
@@ -221,7 +210,7 @@ describe("DokployApplication provider on a real swarm (fake Dokploy, engine-back
             app.raw = { ...app.raw, dockerImage: images.v2 };
         });
 
-        it("slow image (healthy only after 15 s, beyond the deadline its settings allow): the update fails, v2 keeps answering", async function () {
+        it("slow image (healthy only after 15 s, later than its health settings allow: StartPeriod 5 s + 2 failed probes 2 s apart): the update fails, v2 keeps answering", async function () {
             this.timeout(90_000);
             let error: unknown;
             try {
@@ -230,6 +219,7 @@ describe("DokployApplication provider on a real swarm (fake Dokploy, engine-back
                 error = e;
             }
             expect(error, "the update of a too-slow image must fail").to.be.instanceOf(Error);
+            expect(String((error as Error).message)).to.match(/roll(ed)?[ -]?back|unhealthy|deadline/i);
             await waitFor(async () => (await updateStatus(app.appName))?.State === "rollback_completed", {
                 deadlineMs: 30_000,
                 what: "the slow image's rollback to finish",
