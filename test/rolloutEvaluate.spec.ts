@@ -260,6 +260,20 @@ describe("rollout evaluator (pure, real Dokploy answers)", () => {
             expect(r.tasksAsked).to.equal(1);
         });
 
+        it("a failure first seen while the container still runs gets Swarm's words once its task failed", () => {
+            const ctx = context(app, IMG("bad"), ["90b51186e514", "cad812bf1e60"], settingsOf("short"));
+            const stillRunning = bad({ health: "unhealthy", streak: 2, probes: probes(2.3, 14.3, 2, false) });
+            const runningTasks = tasks.map((t, i) => (i === 0 ? { ...t, state: "running", error: "" } : t));
+            const r = run(ctx, [
+                { snap: snapshot(14.4, IMG("bad"), app, [stillRunning, v2, v1]), tasks: runningTasks },
+                { snap: snapshot(16.0, IMG("bad"), app, [exitedBad, v2, v1]), tasks },
+                { snap: snapshot(25.32, IMG("v2"), app, [exitedBad, v2, v1]) },
+            ]);
+            expect(r.last.outcome).to.equal("rolled_back");
+            expect(r.last.reason).to.include("task: non-zero exit (143): dockerexec: unhealthy container");
+            expect(r.tasksAsked).to.equal(2);
+        });
+
         it("an exited old container that reports 'unhealthy' (§4.4) is not a failure of the new one", () => {
             // Good update a (v1 → v2), §2 v030-bad-short-2/a: healthy +3.59, old gone ≈ +6.6, completed +24.63.
             const ctx = context(app, IMG("v2"), ["cad812bf1e60"], settingsOf("short"));

@@ -71,7 +71,8 @@ export interface WatchState {
     readonly tracks: Readonly<Record<string, Track>>;
     readonly specMatched: boolean;
     readonly rollbackStarted?: { readonly at: number; readonly image: string };
-    readonly failure?: { readonly at: number; readonly reason: string };
+    /** The first decisive failure: when, and which container (its reason is refreshed as Swarm's words come in). */
+    readonly failure?: { readonly at: number; readonly containerId: string };
     readonly lastFailure?: string;
     readonly tasksSeenAt?: number;
 }
@@ -167,7 +168,7 @@ export function evaluateRollout(ctx: WatchContext, prev: WatchState, snap: Rollo
     const u = ctx.settings.update;
     const tolerated = Math.floor((u.maxFailureRatio ?? 0) * Math.max(1, ctx.settings.replicas));
     const decisive = !ctx.firstDeploy && u.failureAction !== "continue" && failed.length > tolerated;
-    if (decisive && !state.failure) state = { ...state, failure: { at, reason: reasons[0] } };
+    if (decisive && !state.failure) state = { ...state, failure: { at, containerId: failed[0].id } };
     // Ask for Swarm's task error once per new failure and once more after the container exited
     // (the task turns "failed" with its error ≈ 0.3 s after the exit, §2 timelines).
     const seen = prev.tasksSeenAt;
@@ -183,7 +184,7 @@ export function evaluateRollout(ctx: WatchContext, prev: WatchState, snap: Rollo
         servingImage,
         wantsTasks: false,
     });
-    const reason = state.failure?.reason ?? state.lastFailure;
+    const reason = (state.failure && tracks[state.failure.containerId]?.failed) ?? state.lastFailure;
 
     if (state.rollbackStarted) {
         if (!wantsTasks || !state.failure) {
@@ -193,7 +194,7 @@ export function evaluateRollout(ctx: WatchContext, prev: WatchState, snap: Rollo
     } else if (state.failure && !wantsTasks) {
         if (u.failureAction === "pause") {
             ev("paused", "Swarm paused the update (failureAction pause)");
-            return done("paused", state.failure.reason);
+            return done("paused", reason);
         }
         // An image change shows Swarm's rollback as the spec flipping back, ≈ Delay after the
         // failure with one replica (§1.4); an env-only change (same image) never does.
@@ -201,7 +202,7 @@ export function evaluateRollout(ctx: WatchContext, prev: WatchState, snap: Rollo
         const envOnly = oldImages.length > 0 && oldImages.every((i) => sameImage(i, ctx.expectedImage));
         if (envOnly || at >= state.failure.at + u.delayMs + 15_000) {
             ev("rolled_back", envOnly ? "new task failed; Swarm rolls back (env-only change)" : "new task failed");
-            return done("rolled_back", state.failure.reason);
+            return done("rolled_back", reason);
         }
     }
 
