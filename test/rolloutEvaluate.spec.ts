@@ -433,6 +433,50 @@ describe("rollout evaluator (pure, real Dokploy answers)", () => {
         });
     });
 
+    describe("§2 v025-main-short/d: v2 → slow under the short check (503 for 15 s)", () => {
+        it("unhealthy at +9.16 s, rolled back when the spec flips at +21.36 s; v2 serves throughout", () => {
+            const app = "rollout-facts-zmfwt6";
+            const v2: Ctr = {
+                id: "0f0f0f0f0f0f",
+                name: `${app}.1.v2v2v2v2v2v2v2v2v2v2v2v2v`,
+                image: IMG("v2"),
+                state: "running",
+                health: "healthy",
+                probes: probes(0, 20, 2, true),
+            };
+            const slow = (over: Partial<Ctr>): Ctr => ({
+                id: "5105105105aa",
+                name: `${app}.1.s1s1s1s1s1s1s1s1s1s1s1s1s`,
+                image: IMG("slow"),
+                state: "running",
+                health: "starting",
+                ...over,
+            });
+            const ctx = context(app, IMG("slow"), [v2.id], settingsOf("short"));
+            const r = run(ctx, [
+                { snap: snapshot(0.4, IMG("slow"), app, [slow({}), v2]) },
+                {
+                    snap: snapshot(9.3, IMG("slow"), app, [
+                        slow({ health: "unhealthy", streak: 2, probes: probes(3.16, 9.16, 2, false) }),
+                        v2,
+                    ]),
+                },
+                {
+                    snap: snapshot(11.5, IMG("slow"), app, [
+                        slow({ state: "exited", health: "unhealthy", streak: 2, exitCode: 143 }),
+                        v2,
+                    ]),
+                },
+                { snap: snapshot(16.5, IMG("slow"), app, [slow({ state: "exited", exitCode: 143 }), v2]) },
+                { snap: snapshot(21.5, IMG("v2"), app, [slow({ state: "exited", exitCode: 143 }), v2]) },
+            ]);
+            expect(r.last.outcome).to.equal("rolled_back");
+            expect(r.decidedAt).to.equal(21.5);
+            expect(r.last.servingImage).to.equal(IMG("v2"));
+            expect(r.last.reason).to.include("unhealthy container");
+        });
+    });
+
     describe("deadline and traps", () => {
         const app = "rollout-facts-mejoou";
         const old: Ctr = {

@@ -125,6 +125,31 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
             expect((await srv.swarm.updateStatus(app.appName))?.State).to.equal("completed");
         });
 
+        it("stops when its signal is aborted", async () => {
+            await client.saveDockerProvider(app.applicationId, IMG("v2"));
+            const baseline = await baselineContainers(client, app.appName);
+            await deployAndWait(client, app, "redeploy", WAIT);
+            const stop = new AbortController();
+            let polls = 0;
+            const watching = watchRollout(client, {
+                appName: app.appName,
+                expectedImage: IMG("v2"),
+                baselineContainerIds: baseline,
+                settings: settingsFromApplication(await client.applicationOne(app.applicationId)),
+                now: () => srv.swarm.clock.now(),
+                sleep: async (ms) => {
+                    if (++polls === 2) stop.abort(new Error("cancelled by the user"));
+                    srv.swarm.clock.advance(ms);
+                },
+                signal: stop.signal,
+            });
+            const err = await watching.then(
+                () => undefined,
+                (e: Error) => e,
+            );
+            expect(err?.message).to.equal("cancelled by the user");
+        });
+
         it("a slow image beyond the deadline fails at the deadline", async () => {
             srv.swarm.setImageBehaviour(IMG("slow"), { health: "slow", healthyAfterMs: 600_000 });
             await client.saveDockerProvider(app.applicationId, IMG("slow"));
