@@ -9,6 +9,7 @@ import { expect } from "chai";
 import { readFile } from "node:fs/promises";
 import * as path from "node:path";
 import { Harness, harness } from "./support/promoteHarness";
+import { until } from "./support/loopback";
 import { UNHEALTHY_REASON } from "./support/memoryRollout";
 
 /** The position of the first output line matching `re` (throws when there is none). */
@@ -131,6 +132,23 @@ describe("promote: verification follows Swarm's rollout", () => {
         expect(r.output).to.include("dev: the update changed nothing in the app; checking what Swarm runs now");
         expect(h.swarm.rollouts.filter((x) => x.env === "dev" && x.version === "v2")).to.have.length(1);
         expect(await h.records.latest("dev")).to.include({ status: "verified", version: "v2", servingVersion: "v2" });
+    });
+
+    it("Ctrl-C while verification waits for Swarm stops the watch and the probe, records the interruption and exits 130", async () => {
+        h.engine.upWaitsForRollout = false;
+        h.slow.add("v2"); // a rollout that would otherwise run to its deadline
+        const ac = new AbortController();
+        const running = h.run(["--only", "dev", "--yes", "--image-tag", "v2"], { signal: ac.signal });
+        await until(() => h.swarm.log.includes("dev v2 task_started"), "the new task to start");
+        ac.abort();
+        const r = await running;
+        expect(r.exitCode).to.equal(130);
+        expect((await h.history("dev")).map((x) => `${x.status} ${x.version} ${x.reason ?? ""}`)).to.deep.equal([
+            "started v1 ",
+            "verified v1 ",
+            "started v2 ",
+            "failed v2 interrupted (Ctrl-C) during verification",
+        ]);
     });
 
     it("--rollback is verified the same way: it waits for Swarm and records the rollout", async () => {
