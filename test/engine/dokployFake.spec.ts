@@ -197,6 +197,40 @@ describe("fake Dokploy, engine-backed (real swarm)", function () {
         expect((await docker(["service", "inspect", appName], { allowFailure: true })).exitCode).to.not.equal(0);
     });
 
+    it("lifecycle as on the real servers: stop scales to 0, start to 1, reload re-applies the spec (ForceUpdate +1, no row), project.remove leaves the service", async function () {
+        this.timeout(90_000);
+        const { applicationId, appName } = await app("fake-eng-life", { replicas: 2 });
+        await deploy(applicationId);
+        const replicas = async (): Promise<number> =>
+            Number(
+                (((await engineService(appName)).Spec as Json).Mode as { Replicated: { Replicas: number } }).Replicated
+                    .Replicas,
+            );
+        await call(srv, "POST", "application.stop", { applicationId });
+        expect(await replicas()).to.equal(0);
+        expect(await call<Json>(srv, "GET", "application.one", { applicationId })).to.include({
+            applicationStatus: "idle",
+        });
+        await call(srv, "POST", "application.start", { applicationId });
+        expect(await replicas()).to.equal(1);
+        const rowsBefore = (await call<Json[]>(srv, "GET", "deployment.all", { applicationId })).length;
+        const forceBefore = Number(
+            ((await engineService(appName)).Spec as { TaskTemplate: Json }).TaskTemplate.ForceUpdate ?? 0,
+        );
+        expect(await call(srv, "POST", "application.reload", { applicationId, appName })).to.equal(true);
+        expect(await replicas()).to.equal(2);
+        expect(((await engineService(appName)).Spec as { TaskTemplate: Json }).TaskTemplate.ForceUpdate).to.equal(
+            forceBefore + 1,
+        );
+        expect((await srv.swarm.updateStatus(appName))?.State).to.equal("updating");
+        expect(await call<Json[]>(srv, "GET", "deployment.all", { applicationId })).to.have.length(rowsBefore);
+        const project = (await call<Json[]>(srv, "GET", "project.all")).find(
+            (p) => p.name === "fake-eng-life-project",
+        )!;
+        await call(srv, "POST", "project.remove", { projectId: project.projectId });
+        expect((await docker(["service", "inspect", appName], { allowFailure: true })).exitCode).to.equal(0);
+    });
+
     it("a network that does not exist: deployment error with the engine's message, no service", async function () {
         this.timeout(60_000);
         const { applicationId, appName } = await app("fake-eng-nonet", {
