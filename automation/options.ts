@@ -96,7 +96,7 @@ export function promoteCommand(): Command {
         .addOption(
             new Option(
                 "--probe-settle <ms>",
-                "keep probing this long after Swarm completed the rollout (default: 5 probe intervals)",
+                "keep probing this long after Swarm completed the rollout (default: 3 probe intervals)",
             ).argParser(positive),
         )
         .exitOverride()
@@ -146,7 +146,8 @@ export function parsePromoteArgs(
         healthDeadlineMs: o.healthTimeout * 1000,
         allowedDowntimeMs: o.allowedDowntime,
         probeIntervalMs: Math.max(10, o.probeInterval),
-        settleMs: o.probeSettle ?? 5 * Math.max(10, o.probeInterval),
+        // Three intervals: the tail of the cut-over is seen, and verification still ends within ~1 s of completed.
+        settleMs: o.probeSettle ?? 3 * Math.max(10, o.probeInterval),
     };
 }
 
