@@ -79,10 +79,12 @@ export class SimService {
         this.cancels.push(this.clock.after(ms, fn));
     }
 
-    private restartDelay(): number {
+    /** Swarm's default restart policy (Dokploy sets none): any exit, 5 s delay; Condition "none" never restarts. */
+    private restartDelay(): number | undefined {
         const rp = this.spec.TaskTemplate.RestartPolicy;
-        const delay = typeof rp === "object" && rp !== null && !Array.isArray(rp) ? rp.Delay : undefined;
-        return typeof delay === "number" ? delay / NS_PER_MS : RESTART_DELAY_MS;
+        const o = typeof rp === "object" && rp !== null && !Array.isArray(rp) ? rp : {};
+        if (o.Condition === "none") return undefined;
+        return typeof o.Delay === "number" ? o.Delay / NS_PER_MS : RESTART_DELAY_MS;
     }
 
     private activeTasks(slot: number): SimTask[] {
@@ -106,7 +108,8 @@ export class SimService {
                 onFailed: (failed) => {
                     if (gen !== this.gen || failed.templateId !== this.templateId) return;
                     this.onTaskFailed(failed, gen);
-                    this.startTask(slot, gen, this.restartDelay(), onRunning);
+                    const delay = this.restartDelay();
+                    if (delay !== undefined) this.startTask(slot, gen, delay, onRunning);
                 },
             },
         );
