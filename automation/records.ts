@@ -33,6 +33,8 @@ export interface RolloutFigures {
     readonly deadlineMs: number;
     readonly servingImage?: string;
     readonly reason?: string;
+    /** Dokploy API calls the watch made (the provider's own watch during `up` comes on top). */
+    readonly calls?: number;
 }
 
 export interface PromotionRecord {

@@ -68,6 +68,7 @@ function recordFields(v: Verification, interrupted: boolean): Partial<PromotionR
                       outcome: r.outcome,
                       tookMs: Math.round(r.endedAt - r.startedAt),
                       deadlineMs: r.deadlineMs,
+                      calls: r.calls,
                       ...(r.servingImage ? { servingImage: r.servingImage } : {}),
                       ...(r.reason ? { reason: r.reason } : {}),
                   },
