@@ -186,7 +186,8 @@ describe("promotion on a real swarm (fake Dokploy, engine-backed)", function () 
         expect(record?.probe?.sent).to.be.greaterThan(20);
         reports.good = record?.report ?? "";
         console.log(
-            `      verified: Swarm completed in ${((record?.rollout?.tookMs ?? 0) / 1000).toFixed(1)} s; ` +
+            `      verified: Swarm completed in ${((record?.rollout?.tookMs ?? 0) / 1000).toFixed(1)} s ` +
+                `(${record?.rollout?.calls} API calls by the promotion's watch); ` +
                 `probe ${record?.probe?.sent} requests, ${record?.probe?.failures} failed, ` +
                 `first v2 +${((record?.probe?.firstNewMs ?? 0) / 1000).toFixed(1)} s, last v1 +${((record?.probe?.lastOldMs ?? 0) / 1000).toFixed(1)} s`,
         );
