@@ -6,7 +6,8 @@ import { PromotionRecord } from "../records";
 
 const OUTCOME: Record<Exclude<PromotionRecord["status"], "started">, string> = {
     verified: "✅ verified",
-    rolled_back: "↩️ rolled back by Swarm",
+    // ❌, not ↩️: the status table measures these emoji as two columns (plan.ts).
+    rolled_back: "❌ rolled back by Swarm",
     failed: "❌ failed",
 };
 
