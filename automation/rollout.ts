@@ -65,7 +65,8 @@ export function rolloutTarget(outputs: StackOutputs, version: string, digest?: s
 
 /** The tag of an image reference (`…/app:v2` → `v2`), for "which version serves now". */
 export function tagOf(image: string | undefined): string | undefined {
-    const m = image?.match(/:([^:/@]+)(@.*)?$/);
+    // A digest (`@sha256:…`) has a colon of its own: drop it before looking for the tag.
+    const m = image?.replace(/@.*$/, "").match(/:([^:/]+)$/);
     return m?.[1];
 }
 

@@ -6,7 +6,7 @@
  * answering `application.one` with the shape real Dokploy returns (fields the client reads).
  */
 import { expect } from "chai";
-import { mentionsRolloutFailure } from "../automation/rollout";
+import { mentionsRolloutFailure, rolloutTarget, tagOf } from "../automation/rollout";
 import { dokployRolloutWatch } from "../automation/rolloutDokploy";
 import { RolloutResult } from "../components/dokploy/rollout/types";
 import { startLoopback } from "./support/loopback";
@@ -153,5 +153,24 @@ describe("rollout watch: when `up` itself reports Swarm's verdict", () => {
             "update cancelled (SIGINT)",
         ])
             expect(mentionsRolloutFailure(text), text).to.equal(false);
+    });
+});
+
+describe("rollout target: which service and image an update deploys", () => {
+    it("takes the service from dokployAppName and the image from the repository, the version and a pinned digest", () => {
+        const outputs = {
+            dokployAppName: "web-dev-a1b2c3",
+            dokployApplicationId: "app-1",
+            ecrRepositoryUrl: "123456789012.dkr.ecr.us-west-2.amazonaws.com/web-dev",
+        };
+        expect(rolloutTarget(outputs, "v2", "sha256:ab")).to.deep.equal({
+            appName: "web-dev-a1b2c3",
+            applicationId: "app-1",
+            expectedImage: "123456789012.dkr.ecr.us-west-2.amazonaws.com/web-dev:v2@sha256:ab",
+        });
+        expect(rolloutTarget({ ...outputs, dokployAppName: undefined }, "v2")).to.equal(undefined);
+        expect(tagOf("127.0.0.1:5000/app:v2@sha256:0123")).to.equal("v2");
+        expect(tagOf("127.0.0.1:5000/app:v2")).to.equal("v2");
+        expect(tagOf("127.0.0.1:5000/app")).to.equal(undefined);
     });
 });
