@@ -506,6 +506,30 @@ describe("rollout evaluator (pure, real Dokploy answers)", () => {
             expect(r.last.servingImage).to.equal(IMG("v2"));
         });
 
+        it("a still-starting bad task of an earlier rollout in the baseline is not reported as serving (§8: only healthy tasks are in DNS)", () => {
+            const leftover: Ctr = {
+                id: "bad0bad0bad0",
+                name: `${app}.1.b4db4db4db4db4db4db4db4db`,
+                image: IMG("bad"),
+                state: "running",
+                health: "starting",
+            };
+            const ctx = context(app, IMG("slow"), [old.id, leftover.id], settingsOf("guide"), { deadlineMs: 20_000 });
+            const slow: Ctr = {
+                id: "dddddddddddd",
+                name: `${app}.1.n1tbkudolefu0000000000000`,
+                image: IMG("slow"),
+                state: "running",
+                health: "starting",
+            };
+            const r = run(ctx, [
+                { snap: snapshot(1.0, IMG("slow"), app, [slow, leftover, old]) },
+                { snap: snapshot(20.0, IMG("slow"), app, [slow, leftover, old]) },
+            ]);
+            expect(r.last.outcome).to.equal("deadline");
+            expect(r.last.servingImage).to.equal(IMG("v2"));
+        });
+
         it("another app whose name starts with ours (§4.4 grep) is ignored, in containers and services", () => {
             const ctx = context(app, IMG("v3"), [old.id], settingsOf("short"));
             const other: Ctr = {

@@ -60,6 +60,8 @@ interface Track {
     readonly image?: string;
     readonly healthyAt?: number;
     readonly unhealthy?: boolean;
+    /** The container's last seen health status (`starting`, `healthy`, `unhealthy`), when it has a check. */
+    readonly healthStatus?: string;
     /** Why it failed (Swarm's and the health check's words), and when that was seen. */
     readonly failed?: string;
     readonly failedAt?: number;
@@ -92,8 +94,15 @@ export interface Evaluation {
 export const INITIAL_STATE: WatchState = { tracks: {}, specMatched: false };
 
 function serving(tracks: readonly Track[]): string | undefined {
-    // Only tasks that passed their health check are in `tasks.<app>` DNS and answer (§8).
-    const answering = tracks.filter((t) => t.running && t.image && !t.failed && (t.old || t.healthyAt !== undefined));
+    // Only tasks that passed their health check are in `tasks.<app>` DNS and answer (§8). An old
+    // container can be a still-starting bad task of an earlier rollout: it answers only when healthy.
+    const answering = tracks.filter(
+        (t) =>
+            t.running &&
+            t.image &&
+            !t.failed &&
+            (t.old ? t.healthStatus === undefined || t.healthStatus === "healthy" : t.healthyAt !== undefined),
+    );
     const images = [...new Set(answering.map((t) => t.image!))];
     return images.length > 0 ? images.join(", ") : undefined;
 }
@@ -115,7 +124,12 @@ export function evaluateRollout(ctx: WatchContext, prev: WatchState, snap: Rollo
         const before: Track | undefined = tracks[id];
         const old = baseline.includes(id);
         const running = row.state === "running" && (c === undefined || c.status === "running");
-        let t: Track = { ...(before ?? { id, taskId, old }), running, image: c?.image ?? before?.image };
+        let t: Track = {
+            ...(before ?? { id, taskId, old }),
+            running,
+            image: c?.image ?? before?.image,
+            healthStatus: c?.health?.status ?? before?.healthStatus,
+        };
         if (!before && !old)
             ev("task_started", `container ${id} (task ${taskId.slice(0, 12)}) ${t.image ?? ""}`.trim());
         if (old) {
