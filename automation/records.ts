@@ -30,6 +30,8 @@ export interface RolloutFigures {
     readonly outcome: "completed" | "rolled_back" | "paused" | "deadline";
     /** Milliseconds from the update call to the outcome. */
     readonly tookMs: number;
+    /** When the watch decided the outcome (ISO time). */
+    readonly decidedAt?: string;
     readonly deadlineMs: number;
     readonly servingImage?: string;
     readonly reason?: string;

@@ -67,6 +67,7 @@ function recordFields(v: Verification, interrupted: boolean): Partial<PromotionR
                   rollout: {
                       outcome: r.outcome,
                       tookMs: Math.round(r.endedAt - r.startedAt),
+                      decidedAt: new Date(r.endedAt).toISOString(),
                       deadlineMs: r.deadlineMs,
                       calls: r.calls,
                       ...(r.servingImage ? { servingImage: r.servingImage } : {}),

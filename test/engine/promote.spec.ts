@@ -28,6 +28,7 @@ import {
     buildAppImages,
     DOCKER_HOST,
     docker,
+    dockerJson,
     removeServices,
     requireEngine,
     startProxy,
@@ -173,7 +174,15 @@ describe("promotion on a real swarm (fake Dokploy, engine-backed)", function () 
         const r = await run(["--only", "dev", "--image-tag", "v2"]);
         expect(r.exitCode, r.output).to.equal(0);
         const [dev] = engine.appNames;
-        // Verification ended after Swarm's completion: only v2 runs the moment promote returns.
+        // Verification ended after Swarm's completion: Swarm says completed and only v2 runs the moment promote returns.
+        const swarm = await dockerJson<{ State?: string; CompletedAt?: string }>([
+            "service",
+            "inspect",
+            dev,
+            "--format",
+            "{{json .UpdateStatus}}",
+        ]);
+        expect(swarm.State).to.equal("completed");
         expect(await runningImages(dev)).to.deep.equal([images.v2]);
         expect(lineOf(r.output, /dev: [\d.]+ s old_task_stopped/)).to.be.lessThan(
             lineOf(r.output, /^✔ dev: verify v2/),
@@ -185,9 +194,12 @@ describe("promotion on a real swarm (fake Dokploy, engine-backed)", function () 
         expect(record?.probe).to.include({ failures: 0, oldVersion: "v1", newVersion: "v2" });
         expect(record?.probe?.sent).to.be.greaterThan(20);
         reports.good = record?.report ?? "";
+        const completedAt = Date.parse(swarm.CompletedAt ?? "");
+        const after = (Date.parse(record?.at ?? "") - completedAt) / 1000;
+        const decided = (Date.parse(record?.rollout?.decidedAt ?? "") - completedAt) / 1000;
         console.log(
             `      verified: Swarm completed in ${((record?.rollout?.tookMs ?? 0) / 1000).toFixed(1)} s ` +
-                `(${record?.rollout?.calls} API calls by the promotion's watch); ` +
+                `(${record?.rollout?.calls} API calls by the promotion's watch); the watch decided ${decided.toFixed(1)} s and verification ended ${after.toFixed(1)} s after Swarm's CompletedAt; ` +
                 `probe ${record?.probe?.sent} requests, ${record?.probe?.failures} failed, ` +
                 `first v2 +${((record?.probe?.firstNewMs ?? 0) / 1000).toFixed(1)} s, last v1 +${((record?.probe?.lastOldMs ?? 0) / 1000).toFixed(1)} s`,
         );
