@@ -6,6 +6,7 @@
  */
 import * as path from "node:path";
 import { EnvironmentName } from "../components/config";
+import { DOKPLOY_APPLICATION_TYPE } from "../components/dokploy/rollout/types";
 import { describeSummary, PreviewResult, PromotionEngine } from "./engine";
 import { PromotionError } from "./errors";
 import { changeLines, passGate } from "./gate";
@@ -135,7 +136,7 @@ export async function deployEnvironment(
     });
 
     // The app is this stack's only dynamic resource: no change to it, no Swarm rollout to follow.
-    const rolloutExpected = result.changes.some((ch) => ch.type === "pulumi-nodejs:dynamic:Resource");
+    const rolloutExpected = result.changes.some((ch) => ch.type === DOKPLOY_APPLICATION_TYPE);
     const verification = await updateAndVerify(c, env, version, mode.rollback, image, rolloutExpected);
     if (verification.ok) return { kind: "verified", verification };
 

@@ -119,7 +119,7 @@ describe("promote: gates", () => {
         });
         expect(no.exitCode).to.equal(1);
         expect(asked[0]).to.match(/^Update dev to v1\.0\.0\? 1 to update, 20 unchanged/);
-        expect(asked[0]).to.include("pulumi-nodejs:dynamic:Resource");
+        expect(asked[0]).to.include("pulumi-nodejs:dynamic/dokploy:Application");
         expect(h.engine.calls.filter((c) => c.startsWith("up"))).to.deep.equal([]);
         const yes = await h.run(["--only", "dev"], { isTTY: true, confirm: async () => true });
         expect(yes.exitCode, yes.output).to.equal(0);

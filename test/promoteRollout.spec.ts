@@ -45,6 +45,9 @@ describe("promote: verification follows Swarm's rollout", () => {
         expect(record?.probe?.firstNewMs).to.be.a("number");
         expect(record?.probe?.lastOldMs).to.be.a("number");
         expect(r.output).to.match(/verified; Swarm completed in [\d.]+ s \(deadline 103 s = pull 60 s \+ 1 batch/);
+        // The preview named the app (by the engine's real type token), so the watch followed the rollout
+        // from before the update call rather than only judging what runs afterwards.
+        expect(r.output).not.to.include("checking what Swarm runs now");
     });
 
     it("waits for Swarm even when the update returns at Dokploy's done (the old provider), and still catches a rollback", async () => {

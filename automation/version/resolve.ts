@@ -96,11 +96,9 @@ export async function resolveImage(args: {
         );
     }
     // Unreadable is "no revision": dev only records it, and qa/prod then refuse saying why.
-    const label = await source
-        .revisionLabel(target, found.digest)
-        .catch((err: unknown) => ({
-            missing: `its revision label could not be read (${err instanceof Error ? err.message : String(err)})`,
-        }));
+    const label = await source.revisionLabel(target, found.digest).catch((err: unknown) => ({
+        missing: `its revision label could not be read (${err instanceof Error ? err.message : String(err)})`,
+    }));
     const fromLabel = "revision" in label ? label.revision : undefined;
     const fromTag = revisionOfTag(version);
     return {

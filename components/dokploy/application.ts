@@ -8,6 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { dokployProvider } from "./provider";
+import { DOKPLOY_APPLICATION_KIND, DOKPLOY_APPLICATION_MODULE } from "./rollout/types";
 
 /** Container health check; defaults follow the guide (curl /api/health on port 3000). */
 export interface HealthCheckArgs {
@@ -155,6 +156,13 @@ export class DokployApplication extends pulumi.dynamic.Resource {
     declare readonly lastRollout: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: DokployApplicationArgs, opts?: pulumi.CustomResourceOptions) {
-        super(dokployProvider, name, applicationProps(args), applicationOptions(opts), "dokploy", "Application");
+        super(
+            dokployProvider,
+            name,
+            applicationProps(args),
+            applicationOptions(opts),
+            DOKPLOY_APPLICATION_MODULE,
+            DOKPLOY_APPLICATION_KIND,
+        );
     }
 }

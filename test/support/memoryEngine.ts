@@ -106,7 +106,7 @@ export class MemoryEngine implements PromotionEngine {
                     : [
                           {
                               urn: `urn:pulumi:${env}::nextstack::nextstack:dokploy:Application::app`,
-                              type: "pulumi-nodejs:dynamic:Resource",
+                              type: "pulumi-nodejs:dynamic/dokploy:Application",
                               op: "update" as const,
                           },
                       ]),

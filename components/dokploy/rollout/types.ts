@@ -4,6 +4,12 @@
  * promotion's verification and reports. Facts behind these shapes: shared/dokploy/real-rollout-log.md.
  */
 
+/** DokployApplication's module and type: the engine names it `pulumi-nodejs:dynamic/<module>:<type>` (@pulumi/pulumi dynamic/index.js). */
+export const DOKPLOY_APPLICATION_MODULE = "dokploy";
+export const DOKPLOY_APPLICATION_KIND = "Application";
+/** The type token previews and event logs carry for the app: a change to it means a Swarm rollout. */
+export const DOKPLOY_APPLICATION_TYPE = `pulumi-nodejs:dynamic/${DOKPLOY_APPLICATION_MODULE}:${DOKPLOY_APPLICATION_KIND}`;
+
 /** The Swarm settings that decide how long a rollout may take (Dokploy stores them verbatim, in ns). */
 export interface RolloutSettings {
     readonly replicas: number;
