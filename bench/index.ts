@@ -5,12 +5,16 @@
 import { runProgramBench } from "./program";
 import { runDokployBench } from "./dokploy";
 import { runPromoteBench } from "./promote";
+import { runRolloutBench } from "./rollout";
+import { runTestSuiteBench } from "./testSuite";
 
 async function main(): Promise<void> {
     const sections: [string, () => Promise<void>][] = [
         ["Program under mocks", runProgramBench],
         ["Dokploy provider against the local Dokploy server", runDokployBench],
         ["Promotion", runPromoteBench],
+        ["Rollout on a real Swarm (provider + engine-backed fake Dokploy)", runRolloutBench],
+        ["Test suite (npm test, once)", runTestSuiteBench],
     ];
     for (const [title, run] of sections) {
         console.log(`\n== ${title}`);

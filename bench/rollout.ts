@@ -10,12 +10,13 @@
  */
 import { createDokployProvider } from "../components/dokploy/provider";
 import { forgetConfiguredToken } from "../components/dokploy/token";
-import { Probe, ProbeReport } from "../automation/verify/probe";
+import { Probe } from "../automation/verify/probe";
 import { pause, waitForHealthy } from "../automation/verify/health";
 import { startFakeDokploy, type FakeDokploy, type RecordedRequest } from "../test/support/dokploy";
 import { configWith } from "../test/support/dokployProviderHarness";
 import * as eng from "../test/support/engine";
 import { swarmTimes, updateStateChanges } from "./rolloutSwarm";
+import { GoodRun, printGood, printSummary, s1, signed } from "./rolloutPrint";
 
 type Json = Record<string, unknown>;
 
@@ -37,21 +38,6 @@ const SHORT = {
     },
     rollbackConfig: { parallelism: 1, delaySeconds: 1, monitorSeconds: 5, failureAction: "pause", order: "stop-first" },
 };
-
-interface GoodRun {
-    readonly label: string;
-    readonly probe: ProbeReport;
-    readonly state?: string;
-    readonly swarmS: number;
-    readonly watchAfterS: number;
-    readonly verifiedAfterS: number;
-    readonly watchCalls: number;
-    readonly watchS: number;
-    readonly totalS: number;
-}
-
-const s1 = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-const signed = (ms: number): string => `${ms >= 0 ? "+" : "−"}${s1(Math.abs(ms))}`;
 
 /** The watch's calls: docker.* and swarm.* after the deploy call (the baseline read comes before it). */
 function watchCalls(reqs: readonly RecordedRequest[]): RecordedRequest[] {
@@ -116,85 +102,15 @@ async function goodRun(srv: FakeDokploy, app: BenchApp, image: string, label: st
         state: swarm.state,
         swarmS: (completed - (swarm.startedAt ?? NaN)) / 1000,
         watchAfterS: (watchEnd - completed) / 1000,
+        pollsAroundS: calls
+            .filter((c) => c.procedure === "swarm.getNodeApps")
+            .slice(-2)
+            .map((c) => (Date.parse(c.at) - completed) / 1000),
         verifiedAfterS: (verifiedAt - completed) / 1000,
         watchCalls: calls.length,
         watchS: (watchEnd - watchFrom) / 1000,
         totalS: (watchEnd - t0) / 1000,
     };
-}
-
-function printGood(r: GoodRun): void {
-    const p = r.probe;
-    const rate = p.sent / (p.durationMs / 1000);
-    const versions = p.versions.map((v) => `${v.version} ${v.count}`).join(", ");
-    const state = r.state === "completed" ? "" : ` (Swarm state ${r.state}!)`;
-    console.log(
-        `${r.label}: probe ${p.sent} requests (${rate.toFixed(1)}/s; ${versions}), ${p.failures} failed, longest gap ${p.longestGapMs} ms; ` +
-            `Swarm update ${r.swarmS.toFixed(1)} s${state}; watch ended ${r.watchAfterS.toFixed(2)} s after CompletedAt, ` +
-            `verification ${r.verifiedAfterS.toFixed(2)} s after; watch ${r.watchCalls} API calls in ${r.watchS.toFixed(1)} s ` +
-            `= ${(r.watchCalls / r.watchS).toFixed(2)}/s; update call → provider returned ${r.totalS.toFixed(1)} s`,
-    );
-}
-
-function printSummary(runs: readonly GoodRun[]): void {
-    const stat = (name: string, values: number[], unit: string, digits: number, goal: string): void => {
-        const sorted = [...values].sort((a, b) => a - b);
-        const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
-        const f = (v: number): string => `${v.toFixed(digits)}${unit}`;
-        console.log(
-            `  ${name.padEnd(46)} median ${f(median).padStart(9)}  max ${f(sorted.at(-1)!).padStart(9)}  ${goal}`,
-        );
-    };
-    console.log(`good start-first updates, ${runs.length} run(s):`);
-    stat(
-        "failed probe requests",
-        runs.map((r) => r.probe.failures),
-        "",
-        0,
-        "(goal 0)",
-    );
-    stat(
-        "probe rate",
-        runs.map((r) => r.probe.sent / (r.probe.durationMs / 1000)),
-        "/s",
-        1,
-        "",
-    );
-    stat(
-        "watch end after Swarm's CompletedAt",
-        runs.map((r) => r.watchAfterS),
-        " s",
-        2,
-        "",
-    );
-    stat(
-        "verification end after CompletedAt (+settle)",
-        runs.map((r) => r.verifiedAfterS),
-        " s",
-        2,
-        "(goal ≤ 1 s)",
-    );
-    stat(
-        "watch API calls per second",
-        runs.map((r) => r.watchCalls / r.watchS),
-        "/s",
-        2,
-        "(goal ≤ 1/s average)",
-    );
-    stat(
-        "Swarm update StartedAt → CompletedAt",
-        runs.map((r) => r.swarmS),
-        " s",
-        1,
-        "",
-    );
-    stat(
-        "total rollout (update call → provider returned)",
-        runs.map((r) => r.totalS),
-        " s",
-        1,
-        "",
-    );
 }
 
 async function badRun(srv: FakeDokploy, app: BenchApp, image: string): Promise<void> {

@@ -1,0 +1,71 @@
+/**
+ * Test-suite wall time (issue 9 §2: `npm test` ≤ 20 s on this 2-core machine): runs `npm test`
+ * once in a child process, as a user would, and prints its wall time with mocha's closing counts
+ * and the machine it ran on. The load average is printed too: on a shared machine it explains
+ * a slow run. Run alone with `npx tsx bench/testSuite.ts`.
+ */
+import { availableParallelism, cpus, loadavg } from "node:os";
+import { resolve } from "node:path";
+
+export interface SuiteCounts {
+    readonly passing?: number;
+    readonly failing?: number;
+    readonly pending?: number;
+    /** Mocha's own duration, as it prints it ("48s", "950ms"). */
+    readonly mochaTime?: string;
+}
+
+/** Mocha's closing lines: "  464 passing (48s)", "  3 pending", "  1 failing". */
+export function parseMochaSummary(output: string): SuiteCounts {
+    const text = output.replace(/\u001b\[[0-9;]*m/g, "");
+    const count = (word: string): number | undefined => {
+        const all = [...text.matchAll(new RegExp(`^\\s*(\\d+) ${word}\\b`, "gm"))];
+        return all.length > 0 ? Number(all.at(-1)![1]) : undefined;
+    };
+    return {
+        passing: count("passing"),
+        failing: count("failing"),
+        pending: count("pending"),
+        mochaTime: [...text.matchAll(/^\s*\d+ passing \(([^)]+)\)/gm)].at(-1)?.[1],
+    };
+}
+
+export async function runTestSuiteBench(): Promise<void> {
+    const { execa } = await import("execa");
+    const load = loadavg().map((l) => l.toFixed(2));
+    console.log(
+        `machine: ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), node ${process.version}, ` +
+            `load average ${load.join(" ")} when the run started`,
+    );
+    const t0 = performance.now();
+    const run = await execa("npm", ["test"], {
+        cwd: resolve(__dirname, ".."),
+        reject: false,
+        all: true,
+        env: { FORCE_COLOR: "0", NO_COLOR: "1" },
+        timeout: 600_000,
+    });
+    const wallS = (performance.now() - t0) / 1000;
+    const c = parseMochaSummary(String(run.all ?? ""));
+    const n = (v: number | undefined): string => (v === undefined ? "0" : String(v));
+    const outcome = run.timedOut ? "timed out" : `exit ${run.exitCode}`;
+    console.log(
+        `npm test: ${wallS.toFixed(1)} s wall (goal ≤ 20 s), ${outcome}; ${n(c.passing)} passing, ${n(c.failing)} failing, ` +
+            `${n(c.pending)} pending${c.mochaTime ? ` (mocha's own time ${c.mochaTime})` : ""}`,
+    );
+    if (c.passing === undefined) {
+        const tail = String(run.all ?? "")
+            .trim()
+            .split("\n")
+            .slice(-5)
+            .join("\n  ");
+        console.log(`  no mocha summary found; last lines:\n  ${tail}`);
+    }
+}
+
+if (require.main === module) {
+    runTestSuiteBench().catch((err: unknown) => {
+        console.error(err);
+        process.exitCode = 1;
+    });
+}
