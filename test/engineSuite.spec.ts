@@ -19,3 +19,16 @@ describe("real-engine suite", () => {
         console.log("      real-engine suite not part of npm test: run npm run test:engine");
     });
 });
+
+// npm test runs files in parallel workers (.mocharc.json): a hook at a file's top level would be a
+// root hook in serial mode (running around every file's tests) but only that file's in a worker.
+describe("fast suite in parallel workers", () => {
+    it("has no spec with a root-level hook, which parallel mode would scope to its own file", () => {
+        const specs = readdirSync(join(root, "test")).filter((f) => f.endsWith(".spec.ts"));
+        const rooted = specs.filter((f) =>
+            /^(before|after|beforeEach|afterEach)\s*\(/m.test(readFileSync(join(root, "test", f), "utf8")),
+        );
+        expect(rooted).to.deep.equal([]);
+        expect(json(".mocharc.json")).to.include({ parallel: true });
+    });
+});
