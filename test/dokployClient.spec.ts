@@ -37,6 +37,28 @@ function client(srv: FakeDokploy, over: Partial<Parameters<typeof createDokployC
     });
 }
 
+/**
+ * An attempt's timeout that fires once the fake has taken a fault for it (so a held request times
+ * out at once instead of after timeoutMs of real time), else AbortSignal.timeout(timeoutMs). It
+ * aborts with the same TimeoutError DOMException as AbortSignal.timeout. The provider fault matrix
+ * below still waits real httpTimeoutMs, so the tuning's wiring to AbortSignal.timeout stays tested.
+ */
+function heldAttemptTimeout(srv: FakeDokploy): (timeoutMs: number) => AbortSignal {
+    const left = (): number => srv.faults.pending().reduce((n, f) => n + (f.times ?? 1), 0);
+    return (timeoutMs) => {
+        const before = left();
+        if (before === 0) return AbortSignal.timeout(timeoutMs);
+        const controller = new AbortController();
+        const check = (tries: number): void => {
+            if (left() < before || tries * 2 >= timeoutMs)
+                controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError"));
+            else setTimeout(() => check(tries + 1), 2);
+        };
+        setTimeout(() => check(0), 0);
+        return controller.signal;
+    };
+}
+
 async function rejection(p: Promise<unknown>): Promise<DokployError> {
     return p.then(
         () => expect.fail("expected a rejection"),
@@ -309,11 +331,12 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
             ["503", { procedure: "application.one", kind: "status", status: 503 }],
             ["504", { procedure: "application.one", kind: "status", status: 504 }],
             ["a dropped connection", { procedure: "application.one", kind: "drop" }],
-            ["a slow answer (timeout)", { procedure: "application.one", kind: "delay", ms: 400 }],
+            // Held for 20 s (close() ends the hold); the attempt ends when the server holds it (below).
+            ["a slow answer (timeout)", { procedure: "application.one", kind: "delay", ms: 20000 }],
         ];
         for (const [what, fault] of transient) {
             it(`retries a read after ${what}, bounded`, async () => {
-                const c = client(srv, { timeoutMs: 200 });
+                const c = client(srv, fault.kind === "delay" ? { timeoutSignal: heldAttemptTimeout(srv) } : {});
                 const { environment } = await c.projectCreate("p", "d");
                 const app = await c.applicationCreate(
                     { name: "Web", environmentId: environment.environmentId, appName: "web", description: null },
@@ -395,17 +418,18 @@ describe("Dokploy provider: each fault class on each operation", function () {
         { name: "502", fault: { kind: "status", status: 502 }, ok: true },
         { name: "503", fault: { kind: "status", status: 503 }, ok: true },
         { name: "504", fault: { kind: "status", status: 504 }, ok: true },
-        { name: "slow", fault: { kind: "delay", ms: 600 }, ok: true },
+        // Answered after 200 ms: past the 100 ms httpTimeoutMs of these cases (real AbortSignal.timeout).
+        { name: "slow", fault: { kind: "delay", ms: 200 }, ok: true },
         { name: "drop", fault: { kind: "drop" }, ok: true },
         { name: "malformed", fault: { kind: "malformed" }, ok: false },
     ];
     for (const { op, proc } of ops) {
         for (const f of faults) {
             it(`${op} with ${f.name} on ${proc}`, async () => {
-                const srv = await startFakeDokploy({ deployDurationMs: 5 });
+                const srv = await startFakeDokploy({ deployDurationMs: 5, swarm: { timeScale: 0.0002 } });
                 try {
                     const p = await fastProvider(srv.apiKey, {
-                        httpTimeoutMs: 300,
+                        httpTimeoutMs: f.name === "slow" ? 100 : 2000,
                         rolloutTimeScale: srv.swarm.timeScale,
                     });
                     const inputs = { ...(await p.check({}, appArgs(srv.url))).inputs, __provider: "t" };

@@ -2,6 +2,8 @@ import { expect } from "chai";
 import { startFakeDokploy, FakeDokploy, Fault } from "./support/dokploy";
 import { appArgs, fastProvider } from "./support/dokployProviderHarness";
 import { forgetConfiguredToken } from "../components/dokploy/token";
+import { DEFAULT_TUNING, deployOptions } from "../components/dokploy/context";
+import { backoffDelayMs } from "../components/dokploy/http";
 
 type Obj = Record<string, unknown>;
 type Provider = Awaited<ReturnType<typeof fastProvider>>;
@@ -35,13 +37,45 @@ function emptyServer(srv: FakeDokploy): void {
     expect(srv.store.projects.size, "projects").to.equal(0);
 }
 
+// The tests below run with shrunken timings (FAST_TUNING); these are the ones real users get.
+describe("Dokploy provider timings for real use", () => {
+    it("keeps the production defaults: timeouts, retries, backoff, polling, deadlines in real seconds", () => {
+        expect(DEFAULT_TUNING).to.deep.equal({
+            httpTimeoutMs: 30000,
+            maxAttempts: 4,
+            backoffBaseMs: 500,
+            backoffMaxMs: 8000,
+            pollInitialMs: 250,
+            pollMaxMs: 2000,
+            uncertainGraceMs: 20000,
+            deployTimeoutUnitMs: 1000,
+            rolloutCallIntervalMs: 1000,
+            rolloutPollMinMs: 1000,
+            rolloutTimeScale: 1,
+        });
+        // Retry delays with the defaults: 250–500, 500–1000, 1000–2000 ms, capped at 4000–8000 ms.
+        const delays = (r: number): number[] => [1, 2, 3, 5, 9].map((a) => backoffDelayMs(a, 500, 8000, () => r));
+        expect(delays(0)).to.deep.equal([250, 500, 1000, 4000, 4000]);
+        expect(delays(1)).to.deep.equal([500, 1000, 2000, 8000, 8000]);
+        // deployTimeoutSeconds is real seconds; the grace after an uncertain deploy never outlasts it.
+        expect(deployOptions(600, DEFAULT_TUNING)).to.deep.equal({
+            timeoutMs: 600000,
+            timeoutSeconds: 600,
+            pollInitialMs: 250,
+            pollMaxMs: 2000,
+            uncertainGraceMs: 20000,
+        });
+        expect(deployOptions(5, DEFAULT_TUNING)).to.include({ timeoutMs: 5000, uncertainGraceMs: 5000 });
+    });
+});
+
 for (const version of ["v0.25.6", "v0.30.2"] as const) {
     describe(`Dokploy provider against the fake ${version}`, function () {
         this.timeout(20000);
         let srv: FakeDokploy;
         let p: Provider;
         beforeEach(async () => {
-            srv = await startFakeDokploy({ version, deployDurationMs: 5, swarm: { timeScale: 0.001 } });
+            srv = await startFakeDokploy({ version, deployDurationMs: 5, swarm: { timeScale: 0.0002 } });
             p = await fastProvider(srv.apiKey, { rolloutTimeScale: srv.swarm.timeScale });
         });
         afterEach(async () => {
@@ -335,7 +369,8 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
             srv.deployments.setOutcome("hold");
             const inputs = await checked(p, appArgs(srv.url, { deployTimeoutSeconds: 1 }));
             const err = await rejection(p.create(inputs));
-            expect(err.message).to.match(/still "running"/);
+            // The deadline passed in 50 ms (FAST_TUNING), but the message names the seconds the user set.
+            expect(err.message).to.match(/still "running" after 1 s \(deployTimeoutSeconds\)/);
             srv.deployments.release("cancelled");
             await p.delete(String(err.id), err.properties as Obj);
             emptyServer(srv);

@@ -21,6 +21,11 @@ export interface ProviderTuning {
     /** After an uncertain deploy call, how long to look for its row before deploying again (ms). */
     readonly uncertainGraceMs: number;
     /**
+     * Real ms per second of `deployTimeoutSeconds`: 1000. Tests shrink it so a deployment
+     * deadline passes in milliseconds; messages still name the seconds the user set.
+     */
+    readonly deployTimeoutUnitMs: number;
+    /**
      * Rollout watch (rollout/watch.ts): average spacing of its API calls and least time between
      * polls, in the server's milliseconds.
      */
@@ -41,6 +46,7 @@ export const DEFAULT_TUNING: ProviderTuning = {
     pollInitialMs: 250,
     pollMaxMs: 2000,
     uncertainGraceMs: 20000,
+    deployTimeoutUnitMs: 1000,
     rolloutCallIntervalMs: 1000,
     rolloutPollMinMs: 1000,
     rolloutTimeScale: 1,
@@ -74,10 +80,12 @@ export function clientFor(serverUrl: string, tuning: ProviderTuning): DokployCli
 }
 
 export function deployOptions(timeoutSeconds: number, tuning: ProviderTuning): DeployWaitOptions {
+    const timeoutMs = timeoutSeconds * tuning.deployTimeoutUnitMs;
     return {
-        timeoutMs: timeoutSeconds * 1000,
+        timeoutMs,
+        timeoutSeconds,
         pollInitialMs: tuning.pollInitialMs,
         pollMaxMs: tuning.pollMaxMs,
-        uncertainGraceMs: Math.min(tuning.uncertainGraceMs, timeoutSeconds * 1000),
+        uncertainGraceMs: Math.min(tuning.uncertainGraceMs, timeoutMs),
     };
 }

@@ -12,6 +12,8 @@ import { DokployDeploymentError, DokployError } from "./errors";
 export interface DeployWaitOptions {
     /** Overall deadline for the deployment to finish, in ms. */
     readonly timeoutMs: number;
+    /** The deadline as the user set it (deployTimeoutSeconds), for messages. Default timeoutMs / 1000. */
+    readonly timeoutSeconds?: number;
     /** First poll delay in ms; grows ×1.5 per poll up to `pollMaxMs`. */
     readonly pollInitialMs: number;
     readonly pollMaxMs: number;
@@ -91,16 +93,17 @@ export async function deployAndWait(
     }
     row = row ?? seen;
     const details = { procedure: "deployment.all" };
+    const seconds = opts.timeoutSeconds ?? Math.round(opts.timeoutMs / 1000);
     if (!row) {
         throw new DokployDeploymentError(
-            `Dokploy deployment of ${app.appName} did not start within ${Math.round(opts.timeoutMs / 1000)} s ` +
+            `Dokploy deployment of ${app.appName} did not start within ${seconds} s ` +
                 "(Dokploy runs one deployment at a time per server; the queue may be busy). Raise deployTimeoutSeconds or check the server.",
             details,
         );
     }
     if (!isTerminal(row.status)) {
         throw new DokployDeploymentError(
-            `Dokploy deployment ${row.deploymentId} of ${app.appName} was still "${row.status}" after ${Math.round(opts.timeoutMs / 1000)} s (deployTimeoutSeconds)`,
+            `Dokploy deployment ${row.deploymentId} of ${app.appName} was still "${row.status}" after ${seconds} s (deployTimeoutSeconds)`,
             details,
             row.deploymentId,
             row.status,

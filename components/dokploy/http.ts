@@ -18,6 +18,11 @@ export interface TransportOptions {
     readonly apiKey: string;
     /** Per-attempt timeout in ms (default 30 000). */
     readonly timeoutMs?: number;
+    /**
+     * The abort signal of one attempt (default `AbortSignal.timeout(timeoutMs)`). Tests end an
+     * attempt the fake server holds when it holds it, instead of waiting timeoutMs of real time.
+     */
+    readonly timeoutSignal?: (timeoutMs: number) => AbortSignal;
     /** Attempts for a retryable call, including the first (default 4). */
     readonly maxAttempts?: number;
     /** First backoff delay in ms, doubled per retry (default 500). */
@@ -82,7 +87,7 @@ async function attemptOnce(
             method: call.method,
             headers,
             body: isPost ? JSON.stringify(input ?? {}) : undefined,
-            signal: AbortSignal.timeout(timeoutMs),
+            signal: t.timeoutSignal ? t.timeoutSignal(timeoutMs) : AbortSignal.timeout(timeoutMs),
         });
         status = res.status;
         text = await res.text();

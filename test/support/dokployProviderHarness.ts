@@ -13,7 +13,9 @@ export const FAST_TUNING: ProviderTuning = {
     backoffMaxMs: 20,
     pollInitialMs: 5,
     pollMaxMs: 20,
-    uncertainGraceMs: 300,
+    uncertainGraceMs: 60,
+    // deployTimeoutSeconds: 1 becomes a 50 ms deadline (the fake's deployments take deployDurationMs).
+    deployTimeoutUnitMs: 50,
     // Rollout watch in the server's ms; pass the fake's swarm.timeScale as rolloutTimeScale when
     // its simulated swarm runs faster than real time (engine-backed mode: 1).
     rolloutCallIntervalMs: 1000,
