@@ -64,6 +64,14 @@ describe("promotion through the real LocalWorkspace adapter and a stand-in pulum
             expect(r.output).to.include("AWS credentials");
         });
 
+        it("shows each preview's changes, which the CLI streamed to the Automation API as engine events", () => {
+            for (const env of ENVS) {
+                // summaryEvent → changeSummary; resourcePreEvent → the change line (and the rollout watch).
+                expect(r.output).to.include(`${env}: preview: 1 to create, 20 unchanged`);
+                expect(r.output).to.match(new RegExp(`create +pulumi-nodejs:dynamic/dokploy:Application +${env}-app`));
+            }
+        });
+
         it("runs each environment's engine with its own profile only, never the shell's credentials", () => {
             const log = w.log();
             const runs = engineRuns(log);
