@@ -11,41 +11,59 @@ type Obj = Record<string, unknown>;
 
 describe("Dokploy provider, serialized and run in a fresh node process", function () {
     this.timeout(30000);
+    // One child process serves both versions: the text does not depend on the server's version,
+    // and one process is what the engine runs for all resources of a stack.
+    const TIME_SCALE = 0.0002;
+    const servers = new Map<string, FakeDokploy>();
+    let sp: SerializedProvider;
+    before(async () => {
+        for (const version of ["v0.25.6", "v0.30.2"] as const) {
+            servers.set(
+                version,
+                await startFakeDokploy({
+                    version,
+                    apiKeys: [{ key: SENTINEL_TOKEN }],
+                    deployDurationMs: 10,
+                    swarm: { timeScale: TIME_SCALE },
+                }),
+            );
+        }
+        sp = await startSerializedProvider(createDokployProvider({ ...FAST_TUNING, rolloutTimeScale: TIME_SCALE }));
+    });
+    after(async () => {
+        await sp?.close();
+        for (const srv of servers.values()) await srv.close();
+    });
+
+    it("contains no token, no env value and no require of a package", () => {
+        expect(sp.text).to.not.include(SENTINEL_TOKEN);
+        expect(sp.text).to.not.include(SENTINEL_ENV);
+        expect(sp.text).to.not.match(/require\("@pulumi/);
+        expect(sp.text).to.include("exports.handler");
+    });
+
+    it("fails clearly without a token", async () => {
+        const srv = servers.get("v0.25.6")!;
+        await sp.call("configure", {}); // no token in the stack config (and none in the child's env)
+        const checked = await sp.call<{ inputs: Obj }>("check", {}, appArgs(srv.url));
+        const missing = await sp.call("create", { ...checked.inputs, __provider: sp.text }).then(
+            () => undefined,
+            (e: SerializedCallError) => e,
+        );
+        expect(missing?.message)
+            .to.include("nextstack:dokployApiToken")
+            .and.include("pulumi config set --secret dokployApiToken <key> -s <stack>");
+        expect(srv.requests).to.deep.equal([]);
+    });
+
     for (const version of ["v0.25.6", "v0.30.2"] as const) {
         describe(version, () => {
-            let srv: FakeDokploy;
-            let sp: SerializedProvider;
-            before(async () => {
-                srv = await startFakeDokploy({ version, apiKeys: [{ key: SENTINEL_TOKEN }], deployDurationMs: 10 });
-                sp = await startSerializedProvider(
-                    createDokployProvider({ ...FAST_TUNING, rolloutTimeScale: srv.swarm.timeScale }),
-                );
-            });
-            after(async () => {
-                await sp?.close();
-                await srv?.close();
-            });
-
-            it("contains no token, no env value and no require of a package", () => {
-                expect(sp.text).to.not.include(SENTINEL_TOKEN);
-                expect(sp.text).to.not.include(SENTINEL_ENV);
-                expect(sp.text).to.not.match(/require\("@pulumi/);
-                expect(sp.text).to.include("exports.handler");
-            });
-
-            it("fails clearly without a token, then drives the full lifecycle", async () => {
+            it("drives the full lifecycle", async () => {
+                const srv = servers.get(version)!;
                 const args = appArgs(srv.url, { env: { SECRET: SENTINEL_ENV } });
                 const checked = await sp.call<{ inputs: Obj; failures: unknown[] }>("check", {}, args);
                 expect(checked.failures).to.deep.equal([]);
                 const inputs = { ...checked.inputs, __provider: sp.text };
-                const missing = await sp.call("create", inputs).then(
-                    () => undefined,
-                    (e: SerializedCallError) => e,
-                );
-                expect(missing?.message)
-                    .to.include("nextstack:dokployApiToken")
-                    .and.include("pulumi config set --secret dokployApiToken <key> -s <stack>");
-
                 await sp.call("configure", { "nextstack:dokployApiToken": SENTINEL_TOKEN });
                 const created = await sp.call<{ id: string; outs: Obj }>("create", inputs);
                 expect(created.outs.lastDeploymentStatus).to.equal("done");
