@@ -1,6 +1,6 @@
 /**
  * A stand-in Dokploy host in a temp folder: a bin folder with `aws`, `docker` and `sleep`
- * stand-ins (see the .js files beside this one), their state, the host layout the scripts write
+ * stand-ins (see the .js and .sh files beside this one), their state, the host layout the scripts write
  * to, and a HOME for root. Scripts run with real bash and a bare environment, as sshd or cron
  * would start them.
  */
@@ -61,8 +61,10 @@ export class StandInHost {
             fs.mkdirSync(d, { recursive: true });
         }
         for (const tool of tools) {
-            const script = path.join(__dirname, `${tool}.js`);
-            const wrapper = `#!/bin/sh\nSTANDIN_STATE='${this.state}' exec '${process.execPath}' '${script}' "$@"\n`;
+            // sleep is a sh script (sleep.sh says why); aws and docker are node scripts.
+            const script = path.join(__dirname, tool === "sleep" ? "sleep.sh" : `${tool}.js`);
+            const runner = tool === "sleep" ? "/bin/sh" : process.execPath;
+            const wrapper = `#!/bin/sh\nSTANDIN_STATE='${this.state}' exec '${runner}' '${script}' "$@"\n`;
             fs.writeFileSync(path.join(this.bin, tool), wrapper, { mode: 0o755 });
         }
     }
