@@ -414,9 +414,10 @@ describe("fake Dokploy: docker.* shapes per version (real-rollout-log.md §4.2, 
     }
 });
 
-describe("fake Dokploy: scaled simulated time (default)", () => {
+describe("fake Dokploy: scaled simulated time (the default mode)", () => {
     it("a whole good rollout with the guide's settings completes while a test waits on a condition", async () => {
-        const srv = await startFakeDokploy({ deployDurationMs: 5 });
+        // Scaled mode at 0.0005 (not the 0.005 default): the ~100 simulated s take 50 ms, not 0.5 s.
+        const srv = await startFakeDokploy({ deployDurationMs: 5, swarm: { timeScale: 0.0005 } });
         try {
             const a = new Api(srv);
             const { applicationId, appName } = await a.app(IMG("v1"));
@@ -428,8 +429,8 @@ describe("fake Dokploy: scaled simulated time (default)", () => {
             await a.deploy(applicationId);
             await a.image(applicationId, IMG("v2"));
             await a.deploy(applicationId);
-            for (let i = 0; i < 1000 && (await srv.swarm.updateStatus(appName))?.State !== "completed"; i++)
-                await new Promise((r) => setTimeout(r, 10));
+            for (let i = 0; i < 2000 && (await srv.swarm.updateStatus(appName))?.State !== "completed"; i++)
+                await new Promise((r) => setTimeout(r, 5));
             expect((await srv.swarm.updateStatus(appName))?.State).to.equal("completed");
             expect(srv.swarm.serving(appName).map((s) => s.health.version)).to.deep.equal(["v2"]);
         } finally {
@@ -457,12 +458,12 @@ describe("fake Dokploy: the simulated clock a watcher can inject", () => {
     });
 
     it("scaled: simulated time runs 1/timeScale faster than the wall clock", async () => {
-        const srv = await startFakeDokploy({ swarm: { timeScale: 0.001 } });
+        const srv = await startFakeDokploy({ swarm: { timeScale: 0.0002 } });
         try {
             const start = srv.swarm.clock.now();
-            await srv.swarm.clock.sleep(60_000); // one simulated minute
+            await srv.swarm.clock.sleep(60_000); // one simulated minute: 12 real ms
             expect(srv.swarm.clock.now() - start).to.be.at.least(60_000);
-            expect(srv.swarm.timeScale).to.equal(0.001);
+            expect(srv.swarm.timeScale).to.equal(0.0002);
         } finally {
             await srv.close();
         }
