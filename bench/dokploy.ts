@@ -29,8 +29,9 @@ const MINIMUM: Record<string, [number, string]> = {
 const DEPLOY_MS = 1500;
 /**
  * Real ms per simulated ms of the fake's Swarm. Deploys now wait for the Swarm rollout (guide
- * settings: ~100 s per update), so the simulated Swarm runs 20× faster (100× distorts it: each HTTP call then costs ~1 s of Swarm time) and the provider's watch
- * is told so (rolloutTimeScale); real-time rollouts are measured in bench/rollout.ts.
+ * settings: ~100 s per update), so the simulated Swarm runs 20× faster and the provider's watch
+ * is told so (rolloutTimeScale); at 100× each HTTP call costs ~1 s of Swarm time and distorts it.
+ * Real-time rollouts are measured in bench/rollout.ts.
  */
 const SWARM_TIME_SCALE = 0.05;
 

@@ -30,6 +30,22 @@ export function parseMochaSummary(output: string): SuiteCounts {
     };
 }
 
+/** Each failure's title and first error line, from mocha's list after the summary. */
+export function failureTitles(output: string, max = 5): string[] {
+    const lines = output.replace(/\u001b\[[0-9;]*m/g, "").split("\n");
+    const start = lines.findIndex((l) => /^\s*\d+ failing\b/.test(l));
+    const titles: string[] = [];
+    for (let i = start + 1; start >= 0 && i < lines.length && titles.length < max; i++) {
+        if (!/^\s+\d+\) /.test(lines[i]!)) continue;
+        const title: string[] = [];
+        // Mocha prints the title over several lines, the last ending in ":", then the error message.
+        while (i < lines.length && !title.at(-1)?.endsWith(":")) title.push(lines[i++]!.trim());
+        while (i < lines.length && lines[i]!.trim() === "") i++;
+        titles.push(`${title.join(" ")} — ${(lines[i] ?? "").trim().slice(0, 200)}`);
+    }
+    return titles;
+}
+
 export async function runTestSuiteBench(): Promise<void> {
     const { execa } = await import("execa");
     const load = loadavg().map((l) => l.toFixed(2));
@@ -53,6 +69,7 @@ export async function runTestSuiteBench(): Promise<void> {
         `npm test: ${wallS.toFixed(1)} s wall (goal ≤ 20 s), ${outcome}; ${n(c.passing)} passing, ${n(c.failing)} failing, ` +
             `${n(c.pending)} pending${c.mochaTime ? ` (mocha's own time ${c.mochaTime})` : ""}`,
     );
+    for (const t of failureTitles(String(run.all ?? ""))) console.log(`  failing: ${t}`);
     if (c.passing === undefined) {
         const tail = String(run.all ?? "")
             .trim()
