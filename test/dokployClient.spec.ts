@@ -20,7 +20,7 @@ import {
     parseServiceTaskRows,
     parseSwarmServices,
 } from "../components/dokploy/rollout/wire";
-import { appArgs, fastProvider } from "./support/dokployProviderHarness";
+import { appArgs, fakeTuning, fastProvider } from "./support/dokployProviderHarness";
 
 const SENTINEL_KEY = "sentinel-key-5e1d0c";
 const id = (s: string): string => s;
@@ -426,11 +426,11 @@ describe("Dokploy provider: each fault class on each operation", function () {
     for (const { op, proc } of ops) {
         for (const f of faults) {
             it(`${op} with ${f.name} on ${proc}`, async () => {
-                const srv = await startFakeDokploy({ deployDurationMs: 5, swarm: { timeScale: 0.0002 } });
+                const srv = await startFakeDokploy({ deployDurationMs: 5, swarm: { clock: "manual" } });
                 try {
                     const p = await fastProvider(srv.apiKey, {
                         httpTimeoutMs: f.name === "slow" ? 100 : 2000,
-                        rolloutTimeScale: srv.swarm.timeScale,
+                        ...fakeTuning(srv),
                     });
                     const inputs = { ...(await p.check({}, appArgs(srv.url))).inputs, __provider: "t" };
                     let id = "";

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { startFakeDokploy, FakeDokploy, Fault } from "./support/dokploy";
-import { appArgs, fastProvider } from "./support/dokployProviderHarness";
+import { appArgs, fakeTuning, fastProvider } from "./support/dokployProviderHarness";
 import { forgetConfiguredToken } from "../components/dokploy/token";
 import { DEFAULT_TUNING, deployOptions } from "../components/dokploy/context";
 import { backoffDelayMs } from "../components/dokploy/http";
@@ -75,8 +75,8 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
         let srv: FakeDokploy;
         let p: Provider;
         beforeEach(async () => {
-            srv = await startFakeDokploy({ version, deployDurationMs: 5, swarm: { timeScale: 0.0002 } });
-            p = await fastProvider(srv.apiKey, { rolloutTimeScale: srv.swarm.timeScale });
+            srv = await startFakeDokploy({ version, deployDurationMs: 5, swarm: { clock: "manual" } });
+            p = await fastProvider(srv.apiKey, fakeTuning(srv));
         });
         afterEach(async () => {
             await srv.close();
@@ -264,10 +264,11 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
             // environment.create; application.create and every cleanup call then answer 401.
             const limited = await startFakeDokploy({
                 version,
+                swarm: { clock: "manual" },
                 apiKeys: [{ key: "limited-key-5f1c", rateLimitMax: 8 }],
             });
             try {
-                const lp = await fastProvider("limited-key-5f1c", { rolloutTimeScale: srv.swarm.timeScale });
+                const lp = await fastProvider("limited-key-5f1c", fakeTuning(limited));
                 const err = await rejection(lp.create(await checked(lp, appArgs(limited.url))));
                 const project = [...limited.store.projects.values()][0]!;
                 const env = [...limited.store.environments.values()].find((e) => e.name === "qa")!;

@@ -13,7 +13,8 @@ describe("Dokploy provider, serialized and run in a fresh node process", functio
     this.timeout(30000);
     // One child process serves both versions: the text does not depend on the server's version,
     // and one process is what the engine runs for all resources of a stack.
-    const TIME_SCALE = 0.0002;
+    // The child cannot share the fake's manual clock: scaled, 1 simulated s = 1 real ms.
+    const TIME_SCALE = 0.001;
     const servers = new Map<string, FakeDokploy>();
     let sp: SerializedProvider;
     before(async () => {

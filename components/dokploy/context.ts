@@ -36,6 +36,17 @@ export interface ProviderTuning {
      * fake Dokploy's simulated swarm (which runs faster) pass its timeScale.
      */
     readonly rolloutTimeScale: number;
+    /**
+     * In-process tests only: the watched Swarm's clock itself (the fake Dokploy's manual clock,
+     * whose sleep advances simulated time), replacing rolloutTimeScale. Never set in real use.
+     */
+    readonly rolloutClock?: RolloutClock;
+}
+
+/** now() in the server's epoch ms; sleep(ms) of the server's time. */
+export interface RolloutClock {
+    now(): number;
+    sleep(ms: number): Promise<void>;
 }
 
 export const DEFAULT_TUNING: ProviderTuning = {
@@ -61,7 +72,7 @@ export function clientFor(serverUrl: string, tuning: ProviderTuning): DokployCli
     const cache = g[CACHE_SLOT] ?? new Map<string, DokployClient>();
     g[CACHE_SLOT] = cache;
     // In-memory only; a rotated key simply gets a new client.
-    const cacheKey = `${serverUrl}\n${apiKey}\n${JSON.stringify(tuning)}`;
+    const cacheKey = `${serverUrl}\n${apiKey}\n${JSON.stringify({ ...tuning, rolloutClock: undefined })}`;
     let client = cache.get(cacheKey);
     if (!client) {
         const debug = process.env.DOKPLOY_PROVIDER_DEBUG === "1";

@@ -43,8 +43,11 @@ export async function deployAndWatch(
     // The server's clock may run at another rate than ours only in tests (the fake's simulated swarm).
     const scale = tuning.rolloutTimeScale > 0 ? tuning.rolloutTimeScale : 1;
     const base = Date.now();
-    const now = (): number => base + (Date.now() - base) / scale;
-    const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms * scale)));
+    const clock = tuning.rolloutClock;
+    const now = clock ? () => clock.now() : (): number => base + (Date.now() - base) / scale;
+    const sleep = clock
+        ? (ms: number) => clock.sleep(ms)
+        : (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms * scale)));
     // A new application's containers cannot exist yet: its appName carries a fresh random suffix.
     const baseline = firstDeploy ? [] : await baselineContainers(client, app.appName);
     let row: DokployDeployment | undefined;

@@ -3,7 +3,8 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { createDokployProvider } from "../../components/dokploy/provider";
-import type { ProviderTuning } from "../../components/dokploy/context";
+import type { ProviderTuning, RolloutClock } from "../../components/dokploy/context";
+import type { FakeDokploy } from "./dokploy";
 
 /** Short timings so failure paths take milliseconds. */
 export const FAST_TUNING: ProviderTuning = {
@@ -13,15 +14,45 @@ export const FAST_TUNING: ProviderTuning = {
     backoffMaxMs: 20,
     pollInitialMs: 5,
     pollMaxMs: 20,
-    uncertainGraceMs: 60,
-    // deployTimeoutSeconds: 1 becomes a 50 ms deadline (the fake's deployments take deployDurationMs).
-    deployTimeoutUnitMs: 50,
+    uncertainGraceMs: 300,
+    deployTimeoutUnitMs: 1000,
     // Rollout watch in the server's ms; pass the fake's swarm.timeScale as rolloutTimeScale when
-    // its simulated swarm runs faster than real time (engine-backed mode: 1).
+    // its simulated swarm runs faster than real time (engine-backed mode: 1), or use fakeTuning().
     rolloutCallIntervalMs: 1000,
     rolloutPollMinMs: 1000,
     rolloutTimeScale: 1,
 };
+
+/**
+ * The rollout watch on the fake's manual swarm clock (start it with `swarm: { clock: "manual" }`):
+ * the watcher's sleep advances simulated time, so a rollout of minutes is watched without waiting
+ * and samples the same simulated moments whatever the machine's load.
+ */
+export function fakeSwarmClock(srv: FakeDokploy): RolloutClock {
+    return {
+        now: () => srv.swarm.clock.now(),
+        sleep: async (ms) => srv.swarm.clock.advance(ms),
+    };
+}
+
+/**
+ * Timings that hold only against the simulated fake started with `swarm: { clock: "manual" }`
+ * and a short deployDurationMs (not against a real engine, whose deployments take seconds):
+ * - deployTimeoutSeconds: 1 is a 50 ms deadline; an uncertain deploy's row is looked for 60 ms
+ *   (the fake inserts it on the next tick);
+ * - the rollout watch runs on the fake's clock, one poll round (3 calls) per 15 simulated s:
+ *   twice per 30 s health interval of the guide's settings (real use: rounds every ~3 s, the
+ *   pace rolloutWatch.spec.ts keeps).
+ */
+export function fakeTuning(srv: FakeDokploy): Partial<ProviderTuning> {
+    return {
+        uncertainGraceMs: 60,
+        deployTimeoutUnitMs: 50,
+        rolloutCallIntervalMs: 5000,
+        rolloutPollMinMs: 5000,
+        rolloutClock: fakeSwarmClock(srv),
+    };
+}
 
 /** A config object as the engine passes to `configure()`. */
 export function configWith(values: Record<string, string>): {
