@@ -1,6 +1,6 @@
 /**
  * A stand-in Dokploy host in a temp folder: a bin folder with `aws`, `docker` and `sleep`
- * stand-ins (see the .js and .sh files beside this one), their state, the host layout the scripts write
+ * stand-ins (see the .sh and .js files beside this one), their state, the host layout the scripts write
  * to, and a HOME for root. Scripts run with real bash and a bare environment, as sshd or cron
  * would start them.
  */
@@ -61,20 +61,21 @@ export class StandInHost {
             fs.mkdirSync(d, { recursive: true });
         }
         for (const tool of tools) {
-            // sleep is a sh script (sleep.sh says why); aws and docker are node scripts.
-            const script = path.join(__dirname, tool === "sleep" ? "sleep.sh" : `${tool}.js`);
-            const runner = tool === "sleep" ? "/bin/sh" : process.execPath;
+            // aws and sleep are sh scripts (each says why); docker, which edits JSON configs, is node.
+            const script = path.join(__dirname, tool === "docker" ? "docker.js" : `${tool}.sh`);
+            const runner = tool === "docker" ? process.execPath : "/bin/sh";
             const wrapper = `#!/bin/sh\nSTANDIN_STATE='${this.state}' exec '${runner}' '${script}' "$@"\n`;
             fs.writeFileSync(path.join(this.bin, tool), wrapper, { mode: 0o755 });
         }
     }
 
     aws(behaviour: AwsBehaviour): void {
-        fs.writeFileSync(
-            path.join(this.state, "aws.json"),
-            JSON.stringify({ refusals: [], refuseAlways: null, ...behaviour }),
-        );
-        fs.rmSync(path.join(this.state, "aws.count"), { force: true });
+        // Plain-text files, which aws.sh reads without a JSON parser.
+        const file = (name: string) => path.join(this.state, name);
+        fs.writeFileSync(file("aws.password"), behaviour.password);
+        fs.writeFileSync(file("aws.refusals"), (behaviour.refusals ?? []).map((r) => `${r}\n`).join(""));
+        fs.writeFileSync(file("aws.refuse-always"), behaviour.refuseAlways ?? "");
+        fs.rmSync(file("aws.count"), { force: true });
     }
 
     docker(behaviour: DockerBehaviour): void {
