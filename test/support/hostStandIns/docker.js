@@ -8,9 +8,7 @@
  * tab-indented, file 0600 in a 0700 directory).
  *
  * - The config directory is `--config DIR`, else $DOCKER_CONFIG, else $HOME/.docker.
- * - `volume inspect NAME --format '{{ .Mountpoint }}'`: prints the mountpoint; for a missing
- *   volume prints an empty line, then "Error response from daemon: get NAME: no such volume"
- *   on stderr, exit 1.
+ * - `volume inspect` is answered by docker.sh, the front that runs this file for the rest.
  * - `login --username U --password-stdin HOST`: reads the password from stdin (one trailing
  *   newline dropped), checks it with the registry ($STANDIN_STATE/docker.json `registries`),
  *   adds or replaces auths[HOST] keeping every other entry, prints "Login Succeeded" and the
@@ -20,7 +18,7 @@
  * - `logout HOST`: prints "Removing login credentials for HOST", drops auths[HOST] if present,
  *   exit 0 even when not logged in; it writes no file that did not exist.
  *
- * State: $STANDIN_STATE/docker.json { volumes: {name: mountpoint}, registries: {host:
+ * State: $STANDIN_STATE/docker.json { volumes: {name: mountpoint} (docker.sh reads docker.volumes), registries: {host:
  * {username, password}} }; each call is appended to $STANDIN_STATE/calls.jsonl.
  */
 const fs = require("node:fs");
@@ -62,19 +60,7 @@ function writeConfig(config) {
 }
 
 const [command, ...rest] = argv;
-if (command === "volume" && rest[0] === "inspect") {
-    record("docker", process.argv.slice(2));
-    const name = rest.find((a, i) => i > 0 && !a.startsWith("-") && !["--format", "-f"].includes(rest[i - 1]));
-    const format = option(rest, "--format", "-f");
-    if (format?.replace(/\s/g, "") !== "{{.Mountpoint}}")
-        fail(125, `stand-in supports only --format '{{ .Mountpoint }}'\n`);
-    const mountpoint = name ? state.volumes[name] : undefined;
-    if (!mountpoint) {
-        process.stdout.write("\n");
-        fail(1, `Error response from daemon: get ${name}: no such volume\n`);
-    }
-    process.stdout.write(`${mountpoint}\n`);
-} else if (command === "login") {
+if (command === "login") {
     const stdin = rest.includes("--password-stdin") ? fs.readFileSync(0, "utf8") : undefined;
     record("docker", process.argv.slice(2), stdin);
     const host = rest[rest.length - 1];

@@ -61,10 +61,9 @@ export class StandInHost {
             fs.mkdirSync(d, { recursive: true });
         }
         for (const tool of tools) {
-            // aws and sleep are sh scripts (each says why); docker, which edits JSON configs, is node.
-            const script = path.join(__dirname, tool === "docker" ? "docker.js" : `${tool}.sh`);
-            const runner = tool === "docker" ? process.execPath : "/bin/sh";
-            const wrapper = `#!/bin/sh\nSTANDIN_STATE='${this.state}' exec '${runner}' '${script}' "$@"\n`;
+            // sh scripts (each says why); docker.sh hands login and logout to node (docker.js).
+            const script = path.join(__dirname, `${tool}.sh`);
+            const wrapper = `#!/bin/sh\nSTANDIN_STATE='${this.state}' STANDIN_NODE='${process.execPath}' exec /bin/sh '${script}' "$@"\n`;
             fs.writeFileSync(path.join(this.bin, tool), wrapper, { mode: 0o755 });
         }
     }
@@ -80,6 +79,8 @@ export class StandInHost {
 
     docker(behaviour: DockerBehaviour): void {
         fs.writeFileSync(path.join(this.state, "docker.json"), JSON.stringify(behaviour));
+        const volumes = Object.entries(behaviour.volumes).map(([name, mountpoint]) => `${name}\t${mountpoint}\n`);
+        fs.writeFileSync(path.join(this.state, "docker.volumes"), volumes.join(""));
     }
 
     /** The calls the stand-ins got, oldest first; `clearCalls` starts a new record. */
