@@ -432,7 +432,13 @@ describe("Dokploy provider: each fault class on each operation", function () {
                         httpTimeoutMs: f.name === "slow" ? 100 : 2000,
                         ...fakeTuning(srv),
                     });
-                    const inputs = { ...(await p.check({}, appArgs(srv.url))).inputs, __provider: "t" };
+                    // The recorded runs' short Swarm settings (real-rollout-log.md §0): the rollouts around
+                    // the fault end within a couple of poll rounds; the faults are what this matrix is about.
+                    const short = {
+                        healthCheck: { intervalSeconds: 2, timeoutSeconds: 2, startPeriodSeconds: 5, retries: 2 },
+                        updateConfig: { delaySeconds: 10, monitorSeconds: 10 },
+                    };
+                    const inputs = { ...(await p.check({}, appArgs(srv.url, short))).inputs, __provider: "t" };
                     let id = "";
                     let outs: Record<string, unknown> = {};
                     if (op !== "create") ({ id, outs } = await p.create(inputs));
