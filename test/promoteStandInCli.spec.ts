@@ -201,26 +201,28 @@ describe("Ctrl-C in a terminal reaches the engine once", function () {
     // kernel send SIGINT to the whole foreground process group, exactly as a user's terminal does.
     const hasScript = spawnSync("script", ["--version"]).status === 0;
 
-    /** Types ^C during dev's update; `settle` runs once the promotion has handled it. */
+    type Interrupted = { code: number | null; log: LogEntry[]; text: string };
+
+    /** Types ^C during dev's update in world `w`; `settle` runs once the promotion has handled it. */
     async function interruptedUp(
+        w: World,
         mode: "default" | "forward",
         settle: (w: World) => Promise<void>,
-    ): Promise<{ code: number | null; log: LogEntry[]; text: string }> {
-        const w = await world({ behaviour: { dev: { holdUp: true, holdCancel: true } } });
+    ): Promise<Interrupted> {
+        const fixture = path.join(__dirname, "support", "standInPulumi", "promoteInTerminal.ts");
+        const command = [process.execPath, "--import", "tsx", fixture, w.projectDir, w.stateDir, mode]
+            .map((a) => `'${a}'`)
+            .join(" ");
+        const child = spawn("script", ["-qec", command, "/dev/null"], {
+            cwd: path.resolve(__dirname, ".."),
+            env: w.childEnv,
+            stdio: ["pipe", "pipe", "pipe"],
+        });
+        let text = "";
+        child.stdout.on("data", (d: Buffer) => (text += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (text += d.toString()));
+        const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
         try {
-            const fixture = path.join(__dirname, "support", "standInPulumi", "promoteInTerminal.ts");
-            const command = [process.execPath, "--import", "tsx", fixture, w.projectDir, w.stateDir, mode]
-                .map((a) => `'${a}'`)
-                .join(" ");
-            const child = spawn("script", ["-qec", command, "/dev/null"], {
-                cwd: path.resolve(__dirname, ".."),
-                env: w.childEnv,
-                stdio: ["pipe", "pipe", "pipe"],
-            });
-            let text = "";
-            child.stdout.on("data", (d: Buffer) => (text += d.toString()));
-            child.stderr.on("data", (d: Buffer) => (text += d.toString()));
-            const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
             await until(
                 () => w.log().some((e) => e.kind === "holding" && e.what === "up"),
                 "the update to start",
@@ -240,17 +242,47 @@ describe("Ctrl-C in a terminal reaches the engine once", function () {
             const code = await exited;
             return { code, log: w.log(), text };
         } finally {
-            await w.dispose();
+            // Bounded: a promotion that never got ^C is stopped here, not left behind.
+            if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
         }
     }
 
-    it("the CLI gets one SIGINT, cancels cleanly, and the promotion exits 130", async function () {
+    // Both promotions run at once, each in its own world, pseudo-terminal and process group, so
+    // their two node processes start side by side instead of one after the other. The worlds patch
+    // this process's environment (for in-process engines only; the children get childEnv), so they
+    // are made in turn and disposed of in reverse order.
+    const outcome: Partial<Record<"default" | "forward", PromiseSettledResult<Interrupted>>> = {};
+    before(async function () {
+        if (!hasScript) return;
+        const held = { behaviour: { dev: { holdUp: true, holdCancel: true } } };
+        const worlds = [await world(held), await world(held)];
+        try {
+            const [first, second] = await Promise.allSettled([
+                // Any forwarded SIGINT was sent before the promotion printed its line: let the cancel finish.
+                interruptedUp(worlds[0], "default", (w) => w.releaseCancel()),
+                interruptedUp(worlds[1], "forward", (w) =>
+                    until(() => w.log().filter((e) => e.kind === "signal").length === 2, "the second SIGINT", 30_000),
+                ),
+            ]);
+            outcome.default = first;
+            outcome.forward = second;
+        } finally {
+            for (const w of worlds.reverse()) await w.dispose();
+        }
+    });
+    const result = (mode: "default" | "forward"): Interrupted => {
+        const r = outcome[mode];
+        if (!r) throw new Error(`no ${mode} run`);
+        if (r.status === "rejected") throw r.reason;
+        return r.value;
+    };
+
+    it("the CLI gets one SIGINT, cancels cleanly, and the promotion exits 130", function () {
         if (!hasScript) {
             console.log("      skipped: util-linux `script` (a pseudo-terminal) is not installed");
             return this.skip();
         }
-        // Any forwarded SIGINT was sent before the promotion printed its line: let the cancel finish.
-        const r = await interruptedUp("default", (w) => w.releaseCancel());
+        const r = result("default");
         const upPid = r.log.find((e) => e.kind === "run" && e.argv[0] === "up")?.pid;
         expect(
             r.log.filter((e) => e.kind === "signal").map((e) => `${e.signal} ${e.pid === upPid ? "up" : e.pid}`),
@@ -260,11 +292,9 @@ describe("Ctrl-C in a terminal reaches the engine once", function () {
         expect(r.code, r.text).to.equal(130);
     });
 
-    it("control: forwarding the abort as well makes it the CLI's second SIGINT, which terminates it", async function () {
+    it("control: forwarding the abort as well makes it the CLI's second SIGINT, which terminates it", function () {
         if (!hasScript) return this.skip();
-        const r = await interruptedUp("forward", (w) =>
-            until(() => w.log().filter((e) => e.kind === "signal").length === 2, "the second SIGINT", 30_000),
-        );
+        const r = result("forward");
         expect(r.log.filter((e) => e.kind === "signal").map((e) => `${e.signal} ${e.outcome}`)).to.deep.equal([
             "SIGINT cancelling",
             "SIGINT terminating",
