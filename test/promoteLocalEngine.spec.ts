@@ -25,18 +25,31 @@ async function runEntry(entry: string, args: string[], env: NodeJS.ProcessEnv): 
         cwd: REPO,
         env,
         reject: false,
-        timeout: 15_000,
+        // A hang guard, not a timing check: three of these start at once on a busy machine.
+        timeout: 30_000,
     });
-    if (r.timedOut) throw new Error(`${entry} ${args.join(" ")} did not finish in 15 s\n${r.stderr}`);
+    if (r.timedOut) throw new Error(`${entry} ${args.join(" ")} did not finish in 30 s\n${r.stderr}`);
     return { code: r.exitCode ?? 1, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe("LocalEngine without a Pulumi CLI", () => {
+describe("LocalEngine without a Pulumi CLI", function () {
+    this.timeout(40_000);
     let stateDir: string;
     // No pulumi anywhere on PATH: this machine has none, and a developer's would be hidden.
     const noCli = { PATH: path.dirname(process.execPath) };
+    // The three entry points run at once (each its own node process and state folder), so their
+    // loads overlap; each test below asserts its own run.
+    let runs: Promise<{ promote: Ran; plan: Ran; status: Ran }>;
     before(async () => {
         stateDir = await mkdtemp(path.join(tmpdir(), "promote-local-"));
+        const dir = (name: string) => path.join(stateDir, name);
+        runs = Promise.all([
+            runEntry("promote.ts", ["--only", "dev", "--yes", "--state-dir", dir("promote")], noCli),
+            runEntry("promote.ts", ["--plan", "--state-dir", dir("plan")], noCli),
+            runEntry("status.ts", ["--state-dir", dir("status")], noCli),
+        ]).then(([promote, plan, status]) => ({ promote, plan, status }));
+        // Settled here, so a failure is reported by the tests that read it, not as an unhandled rejection.
+        runs.catch(() => undefined);
     });
     after(() => rm(stateDir, { recursive: true, force: true }));
 
@@ -70,7 +83,7 @@ describe("LocalEngine without a Pulumi CLI", () => {
     });
 
     it("npm run promote stops with the clear message (exit 1, no stack trace)", async () => {
-        const r = await runEntry("promote.ts", ["--only", "dev", "--yes", "--state-dir", stateDir], noCli);
+        const r = (await runs).promote;
         expect(r.code, r.stderr).to.equal(1);
         expect(r.stdout).to.include("Pulumi CLI not found");
         expect(r.stdout).to.include("Next: curl -fsSL https://get.pulumi.com | sh");
@@ -78,13 +91,13 @@ describe("LocalEngine without a Pulumi CLI", () => {
     });
 
     it("npm run promote -- --plan needs no CLI and exits 0", async () => {
-        const r = await runEntry("promote.ts", ["--plan", "--state-dir", stateDir], noCli);
+        const r = (await runs).plan;
         expect(r.code, r.stderr).to.equal(0);
         expect(r.stdout).to.include("dev: ✅ config complete");
     });
 
     it("npm run status prints the table and says in one line that live status is skipped", async () => {
-        const r = await runEntry("status.ts", ["--state-dir", stateDir], noCli);
+        const r = (await runs).status;
         expect(r.code, r.stderr).to.equal(0);
         expect(r.stdout).to.match(/\| Component\s+\| DEV/);
         expect(
