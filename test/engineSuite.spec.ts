@@ -31,4 +31,21 @@ describe("fast suite in parallel workers", () => {
         expect(rooted).to.deep.equal([]);
         expect(json(".mocharc.json")).to.include({ parallel: true });
     });
+
+    // The slowest files are listed first so the two workers finish together; the last glob takes
+    // the rest. A glob mistake must not drop or repeat a spec.
+    it("runs every spec outside test/engine exactly once, slowest first", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const collect = require("mocha/lib/cli/collect-files.cjs") as (o: object) => { files: string[] };
+        const fast = json(".mocharc.json") as { spec: string[]; ignore: string[]; extension: string[] };
+        const files = collect({ ...fast, file: [], recursive: false, sort: false }).files.map((f) =>
+            f.slice(root.length + 1),
+        );
+        const all = readdirSync(join(root, "test"), { recursive: true, encoding: "utf8" })
+            .filter((f) => f.endsWith(".spec.ts") && !f.startsWith("engine/"))
+            .map((f) => `test/${f}`);
+        expect(new Set(files).size).to.equal(files.length);
+        expect([...files].sort()).to.deep.equal(all.sort());
+        expect(files[0]).to.equal(fast.spec[0]);
+    });
 });
