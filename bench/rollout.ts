@@ -26,19 +26,6 @@ const RUNS = Math.max(1, Number(process.env.BENCH_ROLLOUT_RUNS ?? 3));
 /** The promotion's defaults: a request every 200 ms, settle 3 intervals (automation/options.ts). */
 const PROBE_INTERVAL_MS = 200;
 const SETTLE_MS = 3 * PROBE_INTERVAL_MS;
-/** The short settings of the recorded runs and of the engine suites (Interval 2 s … Monitor 5 s). */
-const SHORT = {
-    healthCheck: { intervalSeconds: 2, timeoutSeconds: 2, startPeriodSeconds: 5, retries: 2 },
-    updateConfig: {
-        parallelism: 1,
-        delaySeconds: 1,
-        monitorSeconds: 5,
-        failureAction: "rollback",
-        order: "start-first",
-    },
-    rollbackConfig: { parallelism: 1, delaySeconds: 1, monitorSeconds: 5, failureAction: "pause", order: "stop-first" },
-};
-
 /** The watch's calls: docker.* and swarm.* after the deploy call (the baseline read comes before it). */
 function watchCalls(reqs: readonly RecordedRequest[]): RecordedRequest[] {
     const deploy = reqs.findIndex((r) => /^application\.(re)?deploy$/.test(r.procedure));
@@ -179,7 +166,7 @@ export async function runRolloutBench(): Promise<void> {
             env: {},
             replicas: 1,
             domain: null,
-            ...SHORT,
+            ...eng.SHORT_APP_SETTINGS,
         });
         console.log(
             `engine ${engine.dockerHost}; 1 replica, health Interval 2 s, Timeout 2 s, StartPeriod 5 s, Retries 2; ` +

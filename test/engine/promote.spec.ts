@@ -33,21 +33,11 @@ import {
     requireEngine,
     startProxy,
     type Proxy,
+    SHORT_APP_SETTINGS,
 } from "../support/engine";
 import { DokployStackEngine } from "../support/promoteOnDokploy";
 import { writeCompleteConfigs } from "../support/promoteHarness";
 
-const SHORT = {
-    healthCheck: { intervalSeconds: 2, timeoutSeconds: 2, startPeriodSeconds: 5, retries: 2 },
-    updateConfig: {
-        parallelism: 1,
-        delaySeconds: 1,
-        monitorSeconds: 5,
-        failureAction: "rollback",
-        order: "start-first",
-    },
-    rollbackConfig: { parallelism: 1, delaySeconds: 1, monitorSeconds: 5, failureAction: "pause", order: "stop-first" },
-};
 const ENVS: EnvironmentName[] = ["dev", "qa", "prod"];
 
 /** Running containers of the service and the image each runs (what `docker ps` shows). */
@@ -100,7 +90,7 @@ describe("promotion on a real swarm (fake Dokploy, engine-backed)", function () 
                 env: {},
                 replicas: 1,
                 domain: null,
-                ...SHORT,
+                ...SHORT_APP_SETTINGS,
             }),
             urlFor: async (_env, appName) => {
                 let proxy = proxies.get(appName);

@@ -22,23 +22,12 @@ import {
     updateStatus,
     waitFor,
     type Proxy,
+    SHORT_APP_SETTINGS,
 } from "../support/engine";
 
 type Provider = Awaited<ReturnType<typeof fastProvider>>;
 
 type Json = Record<string, unknown>;
-
-const SHORT = {
-    healthCheck: { intervalSeconds: 2, timeoutSeconds: 2, startPeriodSeconds: 5, retries: 2 },
-    updateConfig: {
-        parallelism: 1,
-        delaySeconds: 1,
-        monitorSeconds: 5,
-        failureAction: "rollback",
-        order: "start-first",
-    },
-    rollbackConfig: { parallelism: 1, delaySeconds: 1, monitorSeconds: 5, failureAction: "pause", order: "stop-first" },
-};
 
 interface Health {
     status: number;
@@ -96,7 +85,7 @@ describe("DokployApplication provider on a real swarm (fake Dokploy, engine-back
             env: {},
             replicas: 1,
             domain: null,
-            ...SHORT,
+            ...SHORT_APP_SETTINGS,
             ...over,
         };
     }

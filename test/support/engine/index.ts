@@ -21,7 +21,7 @@ export { waitFor, type WaitOptions } from "./wait";
 export { engineAvailable, ensureEngine, settledEngine, type EngineState } from "./start";
 export { requireEngine } from "./mocha";
 export { APP_IMAGES, APP_PORT, buildAppImages, GUIDE_HEALTH_CMD, type AppVariant } from "./images";
-export { SHORT_HEALTH, SHORT_UPDATE, serviceCreateArgs, type ServiceSettings } from "./settings";
+export { SHORT_APP_SETTINGS, SHORT_HEALTH, SHORT_UPDATE, serviceCreateArgs, type ServiceSettings } from "./settings";
 export { buildProxyImage, PROXY_IMAGE, removeProxy, startProxy, type Proxy, type ProxyOptions } from "./proxy";
 export { failures, startProbe, type Probe, type ProbeSample } from "./probe";
 export {

@@ -30,6 +30,24 @@ const SHORT: ServiceSettings = {
     replicas: 1,
 };
 
+/** The same short timing in DokployApplication's inputs (healthCheck, updateConfig, rollbackConfig). */
+export const SHORT_APP_SETTINGS = {
+    healthCheck: {
+        intervalSeconds: SHORT_HEALTH.intervalS,
+        timeoutSeconds: SHORT_HEALTH.timeoutS,
+        startPeriodSeconds: SHORT_HEALTH.startPeriodS,
+        retries: SHORT_HEALTH.retries,
+    },
+    updateConfig: {
+        parallelism: SHORT_UPDATE.parallelism,
+        delaySeconds: SHORT_UPDATE.delayS,
+        monitorSeconds: SHORT_UPDATE.monitorS,
+        failureAction: "rollback",
+        order: "start-first",
+    },
+    rollbackConfig: { parallelism: 1, delaySeconds: 1, monitorSeconds: 5, failureAction: "pause", order: "stop-first" },
+};
+
 /** `docker service create` arguments (detached) for an app service on dokploy-network. */
 export function serviceCreateArgs(name: string, image: string, settings: Partial<ServiceSettings> = {}): string[] {
     const s = { ...SHORT, ...settings };
