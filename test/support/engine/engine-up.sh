@@ -22,7 +22,13 @@ export DOCKER_HOST="unix://$SOCK"
 
 log() { echo "[engine-up] $*" >&2; }
 die() { log "FAILED: $*"; exit 1; }
-alive() { [ -s "$1" ] && kill -0 "$(head -n1 "$1")" 2>/dev/null; }
+# A killed process can linger as a zombie until its parent reaps it: kill -0 still succeeds then.
+alive() {
+	[ -s "$1" ] || return 1
+	local pid
+	pid=$(head -n1 "$1")
+	kill -0 "$pid" 2>/dev/null && ! grep -qs '^[0-9]* (.*) Z' "/proc/$pid/stat"
+}
 answers() { timeout 10 docker version >/dev/null 2>&1; }
 T0=$(date +%s%N)
 since() { echo "$((($(date +%s%N) - T0) / 1000000)) ms"; }
@@ -69,10 +75,20 @@ start_dockerd() { # storage-driver data-root
 	done
 	return 1
 }
+reuse=
 if alive "$D/dockerd.pid"; then
-	# Ours and running: wait for it to answer, never start a second one beside it.
-	for _ in $(seq 300); do answers && break; sleep 0.1; done
-	answers || die "dockerd (pid $(cat "$D/dockerd.pid")) runs but does not answer on $SOCK; see $D/dockerd.log"
+	# Ours and running: wait for it to answer, never start a second one beside it. One that dies
+	# meanwhile (killed by the end of an earlier session) is replaced below.
+	for _ in $(seq 300); do
+		answers && { reuse=1; break; }
+		alive "$D/dockerd.pid" || break
+		sleep 0.1
+	done
+	if [ -z "$reuse" ] && alive "$D/dockerd.pid"; then
+		die "dockerd (pid $(cat "$D/dockerd.pid")) runs but does not answer on $SOCK; see $D/dockerd.log"
+	fi
+fi
+if [ -n "$reuse" ]; then
 	log "dockerd already running (pid $(cat "$D/dockerd.pid")); reusing it"
 else
 	log "starting dockerd (log $D/dockerd.log)"
