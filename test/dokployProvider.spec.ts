@@ -30,6 +30,19 @@ async function rejection(p: Promise<unknown>): Promise<Error & Obj> {
     );
 }
 
+/**
+ * Args with the recorded runs' short Swarm settings (real-rollout-log.md §0), for tests that are
+ * not about the guide's defaults: their rollouts end within a poll round or two. The first test,
+ * the rollout tests and the bad-image test keep the guide's defaults.
+ */
+function shortArgs(serverUrl: string, over: Obj = {}): Obj {
+    return appArgs(serverUrl, {
+        healthCheck: { intervalSeconds: 2, timeoutSeconds: 2, startPeriodSeconds: 5, retries: 2 },
+        updateConfig: { delaySeconds: 10, monitorSeconds: 10 },
+        ...over,
+    });
+}
+
 function emptyServer(srv: FakeDokploy): void {
     expect(srv.store.applications.size, "applications").to.equal(0);
     expect(srv.store.domains.size, "domains").to.equal(0);
@@ -158,7 +171,7 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
         });
 
         it("delete costs three calls and keeps a project another stack now uses", async () => {
-            const inputs = await checked(p, appArgs(srv.url));
+            const inputs = await checked(p, shortArgs(srv.url));
             const a = await p.create(inputs);
             let from = srv.requests.length;
             await p.delete(a.id, a.outs);
@@ -166,7 +179,7 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
             emptyServer(srv);
             // This resource creates the project; another stack then adds its own environment and app.
             const b = await p.create(inputs);
-            const other = await p.create(await checked(p, appArgs(srv.url, { environmentName: "staging" })));
+            const other = await p.create(await checked(p, shortArgs(srv.url, { environmentName: "staging" })));
             from = srv.requests.length;
             await p.delete(b.id, b.outs);
             expect(callsSince(srv, from)).to.deep.equal(["application.delete", "project.one", "environment.remove"]);
@@ -179,7 +192,7 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
         });
 
         it("an app deleted outside Pulumi and re-created by the next up: destroy still removes the project (issue 9 §5)", async () => {
-            const inputs = await checked(p, appArgs(srv.url));
+            const inputs = await checked(p, shortArgs(srv.url));
             const first = await p.create(inputs);
             srv.store.applications.delete(first.id);
             for (const [k, d] of srv.store.domains) if (d.applicationId === first.id) srv.store.domains.delete(k);
@@ -193,7 +206,7 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
 
         it("keeps a project and environment it did not create; 'production' is the default environment", async () => {
             const { project } = srv.store.createProject({ name: "nextstack" });
-            const inputs = await checked(p, appArgs(srv.url, { environmentName: "production" }));
+            const inputs = await checked(p, shortArgs(srv.url, { environmentName: "production" }));
             const { id, outs } = await p.create(inputs);
             expect(outs).to.include({ ownsProject: false, ownsEnvironment: false, projectId: project.projectId });
             expect(srv.store.environments.size).to.equal(1);
@@ -204,7 +217,7 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
         });
 
         it("refresh shows drift in every managed field and update corrects it", async () => {
-            const inputs = await checked(p, appArgs(srv.url, { env: { SECRET } }));
+            const inputs = await checked(p, shortArgs(srv.url, { env: { SECRET } }));
             const { id, outs } = await p.create(inputs);
             const app = srv.store.applications.get(id)!;
             app.dockerImage = "nginx:drift";
@@ -236,12 +249,12 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
         });
 
         it("an out-of-band delete: read says gone, update says refresh, delete succeeds", async () => {
-            const inputs = await checked(p, appArgs(srv.url));
+            const inputs = await checked(p, shortArgs(srv.url));
             const { id, outs } = await p.create(inputs);
             srv.store.applications.delete(id);
             for (const [k, d] of srv.store.domains) if (d.applicationId === id) srv.store.domains.delete(k);
             expect((await p.read(id, outs)).id).to.equal("");
-            const news = await checked(p, appArgs(srv.url, { env: { A: "2" } }));
+            const news = await checked(p, shortArgs(srv.url, { env: { A: "2" } }));
             const err = await rejection(p.update(id, outs, news));
             expect(err.message).to.include("no longer exists").and.include("pulumi refresh");
             await p.delete(id, outs);
@@ -249,11 +262,11 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
         });
 
         it("an out-of-band delete found by a domain-only update says the app is gone, not a raw 400", async () => {
-            const inputs = await checked(p, appArgs(srv.url));
+            const inputs = await checked(p, shortArgs(srv.url));
             const { id, outs } = await p.create(inputs);
             srv.store.applications.delete(id);
             for (const [k, d] of srv.store.domains) if (d.applicationId === id) srv.store.domains.delete(k);
-            const news = await checked(p, appArgs(srv.url, { domain: { host: "qa2.example.com" } }));
+            const news = await checked(p, shortArgs(srv.url, { domain: { host: "qa2.example.com" } }));
             const err = await rejection(p.update(id, outs, news));
             expect(err.message).to.include("no longer exists").and.include("pulumi refresh");
             expect(err.message).to.not.include("Failed query");
@@ -331,7 +344,7 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
         for (const fp of failurePoints) {
             it(`a create failing at ${fp.name} leaves no orphan`, async () => {
                 srv.faults.inject({ ...fp.fault, times: 1 });
-                const inputs = await checked(p, appArgs(srv.url, { env: { SECRET } }));
+                const inputs = await checked(p, shortArgs(srv.url, { env: { SECRET } }));
                 const err = await rejection(p.create(inputs));
                 expect(err.message).to.not.include(SECRET).and.not.include(srv.apiKey);
                 if (!fp.recorded) {
@@ -352,7 +365,7 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
 
         it("a failed deployment is recorded and retried by the next update; the next up converges", async () => {
             srv.deployments.setOutcome("error");
-            const inputs = await checked(p, appArgs(srv.url));
+            const inputs = await checked(p, shortArgs(srv.url));
             const err = await rejection(p.create(inputs));
             expect(err.message).to.match(/ended with status "error".*log on the server: \/etc\/dokploy\/logs\//);
             const props = err.properties as Obj;
@@ -368,7 +381,7 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
 
         it("a deployment that never finishes fails at deployTimeoutSeconds with its status", async () => {
             srv.deployments.setOutcome("hold");
-            const inputs = await checked(p, appArgs(srv.url, { deployTimeoutSeconds: 1 }));
+            const inputs = await checked(p, shortArgs(srv.url, { deployTimeoutSeconds: 1 }));
             const err = await rejection(p.create(inputs));
             // The deadline passed in 50 ms (FAST_TUNING), but the message names the seconds the user set.
             expect(err.message).to.match(/still "running" after 1 s \(deployTimeoutSeconds\)/);
@@ -379,7 +392,7 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
 
         it("a deployment left running at the deadline is awaited by the next update, not forgotten", async () => {
             srv.deployments.setOutcome("hold");
-            const inputs = await checked(p, appArgs(srv.url, { deployTimeoutSeconds: 1 }));
+            const inputs = await checked(p, shortArgs(srv.url, { deployTimeoutSeconds: 1 }));
             const err = await rejection(p.create(inputs));
             const props = err.properties as Obj;
             expect(props.lastDeploymentStatus).to.equal("running");
@@ -463,7 +476,7 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
         });
 
         it("a key that may not read docker.* fails the step saying so; the next up deploys again", async () => {
-            const inputs = await checked(p, appArgs(srv.url));
+            const inputs = await checked(p, shortArgs(srv.url));
             srv.faults.inject({
                 procedure: "swarm.getNodeApps",
                 kind: "status",
@@ -502,7 +515,7 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
             const clash = await p.check({}, appArgs(srv.url, { deploy: false, deployPolicy: "onChange" }));
             expect(clash.failures?.[0].reason).to.match(/contradicts deployPolicy/);
 
-            const inputs = await checked(p, appArgs(srv.url, { deploy: false, replicas: 2 }));
+            const inputs = await checked(p, shortArgs(srv.url, { deploy: false, replicas: 2 }));
             const { id, outs } = await p.create(inputs);
             const app = srv.store.applications.get(id)!;
             expect(app.dockerImage).to.equal(appArgs(srv.url).dockerImage);
@@ -514,7 +527,7 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
             expect((await p.diff(id, outs, inputs)).changes).to.equal(false);
 
             // A new image saved while deploy is false: stored, not deployed.
-            const img2 = await checked(p, appArgs(srv.url, { deploy: false, replicas: 2, dockerImage: "nginx:2" }));
+            const img2 = await checked(p, shortArgs(srv.url, { deploy: false, replicas: 2, dockerImage: "nginx:2" }));
             const saved = await p.update(id, outs, img2);
             expect(app.dockerImage).to.equal("nginx:2");
             expect(srv.callCount("application.deploy") + srv.callCount("application.redeploy")).to.equal(0);
@@ -522,7 +535,7 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
             expect((await p.diff(id, saved.outs, img2)).changes).to.equal(false);
 
             // deploy: true with the same image deploys what Dokploy holds.
-            const on = await checked(p, appArgs(srv.url, { replicas: 2, dockerImage: "nginx:2" }));
+            const on = await checked(p, shortArgs(srv.url, { replicas: 2, dockerImage: "nginx:2" }));
             expect((await p.diff(id, saved.outs, on)).changes).to.equal(true);
             const done = await p.update(id, saved.outs, on);
             expect(srv.callCount("application.deploy")).to.equal(1);
