@@ -12,6 +12,8 @@
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
+// As in the mocha workers: the SDK's leak-report stack traces are not formatted (the file says why).
+import "./quietPromiseTraces";
 
 /** How the invoke mock answers: echo its inputs, return nothing, or throw. */
 export type CallMode = "echo" | "empty" | "throw";
