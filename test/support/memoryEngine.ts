@@ -106,6 +106,7 @@ export class MemoryEngine implements PromotionEngine {
                     : [
                           {
                               urn: `urn:pulumi:${env}::nextstack::nextstack:dokploy:Application::app`,
+                              // The engine's token for DokployApplication (@pulumi/pulumi dynamic/index.js).
                               type: "pulumi-nodejs:dynamic/dokploy:Application",
                               op: "update" as const,
                           },

@@ -72,7 +72,9 @@ export class DokployStackEngine implements PromotionEngine {
             : [
                   {
                       urn: `urn:pulumi:${env}::nextstack::app`,
-                      type: "pulumi-nodejs:dynamic:Resource",
+                      // What the engine calls DokployApplication: @pulumi/pulumi dynamic/index.js builds
+                      // `pulumi-nodejs:dynamic/${module}:${type}` from the resource's module and type.
+                      type: "pulumi-nodejs:dynamic/dokploy:Application",
                       op: "update" as const,
                   },
               ];
