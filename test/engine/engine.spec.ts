@@ -5,15 +5,18 @@
  * with 0 failed requests, and a bad image rolled back by Swarm while the old version keeps serving.
  */
 import { expect } from "chai";
+import { join } from "node:path";
 import {
     APP_IMAGES,
     buildAppImages,
     docker,
+    ENGINE_DIR,
     failures,
     removeContainers,
     removeProxy,
     removeServices,
     requireEngine,
+    SCRIPTS_DIR,
     serviceCreateArgs,
     specImage,
     startProbe,
@@ -82,6 +85,19 @@ describe("real engine: test support smoke", function () {
         await removeContainers(...CONTAINERS);
         await Promise.all([removeProxy(GOOD), removeProxy(BAD), removeProxy(PAIR)]);
         await removeServices(GOOD, BAD, PAIR);
+    });
+
+    it("engine-up.sh run again reuses the running engine at once (the daemons do not hold its bring-up lock)", async function () {
+        // CI runs engine-up.sh, then every engine suite calls it again through ensureEngine(): a daemon
+        // that inherited the lock's descriptor made each later call wait 300 s and fail.
+        const { execa } = await import("execa"); // ESM-only: loaded the way test/support/engine does
+        const up = await execa("bash", [join(SCRIPTS_DIR, "engine-up.sh")], {
+            env: { ENGINE_DIR },
+            reject: false,
+            timeout: 20_000,
+        });
+        expect(up.exitCode, `${up.stderr}`).to.equal(0);
+        expect(up.stderr).to.match(/reusing it/);
     });
 
     it("app images answer like the recorded ones: version + marker, bad 500, slow 503 then 200", async function () {

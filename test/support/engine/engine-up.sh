@@ -63,11 +63,12 @@ start_dockerd() { # storage-driver data-root
 	fi
 	rm -f "$D/dockerd.pid" "$D/dockerd.launch"
 	# setsid: own session, so the caller's job control and signals do not reach it. The wrapper
-	# records the pid before exec, so a dockerd that exits at once is noticed at once.
+	# records the pid before exec, so a dockerd that exits at once is noticed at once. 9>&-: the
+	# daemon must not inherit the bring-up lock, or every later engine-up.sh waits for it forever.
 	setsid -f bash -c 'echo $$ >"$0"; exec "$@"' "$D/dockerd.launch" dockerd \
 		--iptables=false --ip6tables=false --ip-forward=false --ip-masq=false --bridge=none \
 		--storage-driver="$1" --data-root="$2" --exec-root="$D/exec" --pidfile="$D/dockerd.pid" \
-		"${hosts[@]}" >>"$D/dockerd.log" 2>&1 </dev/null
+		"${hosts[@]}" >>"$D/dockerd.log" 2>&1 </dev/null 9>&-
 	for _ in $(seq 300); do
 		answers && return 0
 		[ -s "$D/dockerd.launch" ] && ! alive "$D/dockerd.launch" && return 1
@@ -140,7 +141,7 @@ http:
 YML
 	log "starting docker-registry on $REG_ADDR"
 	setsid -f bash -c 'echo $$ >"$0"; exec docker-registry serve "$1"' "$D/registry.pid" "$D/registry.yml" \
-		>>"$D/registry.log" 2>&1 </dev/null
+		>>"$D/registry.log" 2>&1 </dev/null 9>&-
 fi
 for _ in $(seq 100); do registry_ok && break; sleep 0.1; done
 registry_ok || { tail -20 "$D/registry.log" >&2; die "registry not answering on $REG_ADDR"; }

@@ -15,7 +15,7 @@
  *   removeServices(), removeContainers(), removeProxy()  cleanup; no-ops in a skipped suite (safe in after())
  * Every name created on the engine starts with the creating helper's prefix (engine-, host-, ...).
  */
-export { DOCKER_HOST, ENGINE_DIR, NETWORK, REGISTRY } from "./env";
+export { DOCKER_HOST, ENGINE_DIR, NETWORK, REGISTRY, SCRIPTS_DIR } from "./env";
 export { docker, dockerJson, dockerEnv, type DockerOptions, type DockerResult } from "./docker";
 export { waitFor, type WaitOptions } from "./wait";
 export { engineAvailable, ensureEngine, settledEngine, type EngineState } from "./start";
