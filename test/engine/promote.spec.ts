@@ -27,10 +27,10 @@ import { startFakeDokploy, type FakeDokploy } from "../support/dokploy";
 import {
     buildAppImages,
     DOCKER_HOST,
-    docker,
     dockerJson,
     removeServices,
     requireEngine,
+    runningImages,
     startProxy,
     type Proxy,
     SHORT_APP_SETTINGS,
@@ -39,18 +39,6 @@ import { DokployStackEngine } from "../support/promoteOnDokploy";
 import { writeCompleteConfigs } from "../support/promoteHarness";
 
 const ENVS: EnvironmentName[] = ["dev", "qa", "prod"];
-
-/** Running containers of the service and the image each runs (what `docker ps` shows). */
-async function runningImages(appName: string): Promise<string[]> {
-    const out = await docker([
-        "ps",
-        "--filter",
-        `label=com.docker.swarm.service.name=${appName}`,
-        "--format",
-        "{{.Image}}",
-    ]);
-    return out.stdout.split("\n").filter((l) => l !== "");
-}
 
 /** The first output line matching `re`, by position (output lines are in the order things happened). */
 function lineOf(output: string, re: RegExp): number {

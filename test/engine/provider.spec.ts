@@ -13,10 +13,10 @@ import { fastProvider } from "../support/dokployProviderHarness";
 import {
     buildAppImages,
     DOCKER_HOST,
-    docker,
     failures,
     removeServices,
     requireEngine,
+    runningImages,
     startProbe,
     startProxy,
     updateStatus,
@@ -39,18 +39,6 @@ async function health(url: string): Promise<Health> {
     const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2_000) });
     const body = (await res.json().catch(() => ({}))) as { version?: string; marker?: string };
     return { status: res.status, version: body.version, marker: body.marker };
-}
-
-/** Running containers of the service and the image each runs (what `docker ps` shows). */
-async function runningImages(appName: string): Promise<string[]> {
-    const out = await docker([
-        "ps",
-        "--filter",
-        `label=com.docker.swarm.service.name=${appName}`,
-        "--format",
-        "{{.Image}}",
-    ]);
-    return out.stdout.split("\n").filter((l) => l !== "");
 }
 
 describe("DokployApplication provider on a real swarm (fake Dokploy, engine-backed)", function () {

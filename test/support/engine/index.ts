@@ -27,6 +27,7 @@ export { failures, startProbe, type Probe, type ProbeSample } from "./probe";
 export {
     removeContainers,
     removeServices,
+    runningImages,
     specImage,
     updateStatus,
     waitForNoContainers,

@@ -26,6 +26,18 @@ export async function specImage(service: string): Promise<string> {
     return out.stdout.trim();
 }
 
+/** Running containers of the service and the image each runs (what `docker ps` shows). */
+export async function runningImages(service: string): Promise<string[]> {
+    const out = await docker([
+        "ps",
+        "--filter",
+        `label=com.docker.swarm.service.name=${service}`,
+        "--format",
+        "{{.Image}}",
+    ]);
+    return out.stdout.split("\n").filter((l) => l !== "");
+}
+
 /**
  * Removes services (ignoring absent ones) and waits until their containers are gone. Does nothing
  * where no engine was had, so `after` hooks of a skipped suite pass.
