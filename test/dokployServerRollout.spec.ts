@@ -3,31 +3,11 @@
 // Manual clock: simulated time moves only when a test advances it, so no test waits real time.
 import { expect } from "chai";
 import { startFakeDokploy, type DokployVersion, type FakeDokploy } from "./support/dokploy";
+import { IMG, RECORDED_SHORT_SWARM } from "./rolloutLog";
 
-const SHORT_HEALTH = {
-    Test: ["CMD-SHELL", "curl -f http://localhost:3000/api/health || exit 1"],
-    Interval: 2e9,
-    Timeout: 2e9,
-    StartPeriod: 5e9,
-    Retries: 2,
-};
-const UPDATE = {
-    Parallelism: 1,
-    Delay: 10e9,
-    FailureAction: "rollback",
-    Monitor: 10e9,
-    MaxFailureRatio: 0,
-    Order: "start-first",
-};
-const ROLLBACK = {
-    Parallelism: 1,
-    Delay: 5e9,
-    FailureAction: "pause",
-    Monitor: 10e9,
-    MaxFailureRatio: 0.3,
-    Order: "stop-first",
-};
-const IMG = (tag: string): string => `127.0.0.1:5000/app:${tag}`;
+const SHORT_HEALTH = RECORDED_SHORT_SWARM.healthCheckSwarm;
+const UPDATE = RECORDED_SHORT_SWARM.updateConfigSwarm;
+const ROLLBACK = RECORDED_SHORT_SWARM.rollbackConfigSwarm;
 
 type Json = Record<string, unknown>;
 

@@ -97,6 +97,33 @@ export function snapshot(
     };
 }
 
+/** The swarm settings the recorded short runs sent with application.update, in Dokploy's wire form (§0). */
+export const RECORDED_SHORT_SWARM = {
+    healthCheckSwarm: {
+        Test: ["CMD-SHELL", "curl -f http://localhost:3000/api/health || exit 1"],
+        Interval: 2e9,
+        Timeout: 2e9,
+        StartPeriod: 5e9,
+        Retries: 2,
+    },
+    updateConfigSwarm: {
+        Parallelism: 1,
+        Delay: 10e9,
+        FailureAction: "rollback",
+        Monitor: 10e9,
+        MaxFailureRatio: 0,
+        Order: "start-first",
+    },
+    rollbackConfigSwarm: {
+        Parallelism: 1,
+        Delay: 5e9,
+        FailureAction: "pause",
+        Monitor: 10e9,
+        MaxFailureRatio: 0.3,
+        Order: "stop-first",
+    },
+};
+
 /** Settings of the recorded runs (§0): the guide's and the short health check. */
 export function settingsOf(check: "guide" | "short", replicas = 1): RolloutSettings {
     const guide = check === "guide";

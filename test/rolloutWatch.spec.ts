@@ -7,36 +7,10 @@ import { createDokployClient, DokployClient } from "../components/dokploy/client
 import { deployAndWait } from "../components/dokploy/deploy";
 import { baselineContainers, settingsFromApplication, watchRollout } from "../components/dokploy/rollout";
 import { RolloutEvent, RolloutResult } from "../components/dokploy/rollout/types";
-import { IMG } from "./rolloutLog";
+import { IMG, RECORDED_SHORT_SWARM } from "./rolloutLog";
 
 // The short settings of the recorded runs (§0).
-const SWARM = {
-    replicas: 1,
-    modeSwarm: null,
-    healthCheckSwarm: {
-        Test: ["CMD-SHELL", "curl -f http://localhost:3000/api/health || exit 1"],
-        Interval: 2e9,
-        Timeout: 2e9,
-        StartPeriod: 5e9,
-        Retries: 2,
-    },
-    updateConfigSwarm: {
-        Parallelism: 1,
-        Delay: 10e9,
-        FailureAction: "rollback",
-        Monitor: 10e9,
-        MaxFailureRatio: 0,
-        Order: "start-first",
-    },
-    rollbackConfigSwarm: {
-        Parallelism: 1,
-        Delay: 5e9,
-        FailureAction: "pause",
-        Monitor: 10e9,
-        MaxFailureRatio: 0.3,
-        Order: "stop-first",
-    },
-};
+const SWARM = { replicas: 1, modeSwarm: null, ...RECORDED_SHORT_SWARM };
 const WAIT = { timeoutMs: 5000, pollInitialMs: 5, pollMaxMs: 10, uncertainGraceMs: 100 };
 
 for (const version of ["v0.25.6", "v0.30.2"] as const) {
