@@ -3,9 +3,11 @@
  * the confirmation prompt, and exit codes. Known failures print as one explained message;
  * only --verbose shows a stack trace for an unexpected one.
  */
+import * as path from "node:path";
 import { CommanderError } from "commander";
 import { EnvironmentName } from "../components/config";
 import type { IdentityOf } from "./aws/callerIdentity";
+import { findPulumiCli, missingCliEngine } from "./cliPresence";
 import { PromotionEngine } from "./engine";
 import { explain, InterruptedError, PromotionError } from "./errors";
 import { parsePromoteArgs, PROJECT_DIR } from "./options";
@@ -15,8 +17,15 @@ import { RecordStore, defaultStateDir } from "./records";
 import { statusReport } from "./statusReport";
 import { ecrImageSource } from "./version/source";
 
-/** Loaded only when needed: --plan must not even load the Pulumi SDK. */
+/**
+ * Loaded only when needed: --plan must not even load the Pulumi SDK, and without a CLI every
+ * call fails at once with the install hint, as the SDK's spawn would.
+ */
 async function localEngine(projectDir: string, pulumiRoot?: string): Promise<PromotionEngine> {
+    if (!findPulumiCli(pulumiRoot)) {
+        const command = pulumiRoot ? path.resolve(path.join(pulumiRoot, "bin/pulumi")) : "pulumi";
+        return missingCliEngine(`spawn ${command} ENOENT`);
+    }
     const { LocalEngine } = await import("./localEngine.js");
     return new LocalEngine({ projectDir, pulumiRoot });
 }

@@ -4,10 +4,11 @@
  * `promote`/`status` entry points, never in a hang or a stack trace.
  */
 import { expect } from "chai";
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { CommandError, ConcurrentUpdateError, StackNotFoundError } from "@pulumi/pulumi/automation";
+import { findPulumiCli } from "../automation/cliPresence";
 import { CliMissingError, StackLockedError, StackMissingError } from "../automation/errors";
 import { LocalEngine, translate } from "../automation/localEngine";
 import { REPO } from "./support/promoteHarness";
@@ -104,6 +105,34 @@ describe("LocalEngine without a Pulumi CLI", function () {
             r.stdout.split("\n").filter((l) => l.startsWith("Live status skipped: Pulumi CLI not found")),
         ).to.have.length(1);
         expect(r.stdout + r.stderr).to.not.match(/\n\s+at /);
+    });
+});
+
+describe("finding the Pulumi CLI as the SDK's spawn would", () => {
+    let dir: string;
+    before(async () => {
+        dir = await mkdtemp(path.join(tmpdir(), "cli-presence-"));
+        for (const d of ["a", "b", "root/bin", "plain/bin"]) await mkdir(path.join(dir, d), { recursive: true });
+        await writeFile(path.join(dir, "b", "pulumi"), "#!/bin/sh\n", { mode: 0o755 });
+        await writeFile(path.join(dir, "root", "bin", "pulumi"), "#!/bin/sh\n", { mode: 0o755 });
+        // Present but not executable: the spawn fails with EACCES, never runs it.
+        await writeFile(path.join(dir, "plain", "bin", "pulumi"), "#!/bin/sh\n");
+        await chmod(path.join(dir, "plain", "bin", "pulumi"), 0o644);
+    });
+    after(() => rm(dir, { recursive: true, force: true }));
+
+    it("searches PATH in order and skips directories without an executable pulumi", () => {
+        const p = (...ds: string[]) => ds.map((d) => path.join(dir, d)).join(path.delimiter);
+        expect(findPulumiCli(undefined, p("a", "b"))).to.equal(path.join(dir, "b", "pulumi"));
+        expect(findPulumiCli(undefined, p("a", "plain/bin"))).to.equal(undefined);
+        expect(findPulumiCli(undefined, "")).to.equal(undefined);
+    });
+
+    it("with a root, looks only at <root>/bin/pulumi, never on PATH", () => {
+        expect(findPulumiCli(path.join(dir, "root"), path.join(dir, "b"))).to.equal(
+            path.join(dir, "root", "bin", "pulumi"),
+        );
+        expect(findPulumiCli(path.join(dir, "a"), path.join(dir, "b"))).to.equal(undefined);
     });
 });
 
