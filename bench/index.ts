@@ -6,6 +6,7 @@ import { runProgramBench } from "./program";
 import { runDokployBench } from "./dokploy";
 import { runPromoteBench } from "./promote";
 import { runRolloutBench } from "./rollout";
+import { runTestFilesBench } from "./testFiles";
 import { runTestSuiteBench } from "./testSuite";
 
 async function main(): Promise<void> {
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
         ["Promotion", runPromoteBench],
         ["Rollout on a real Swarm (provider + engine-backed fake Dokploy)", runRolloutBench],
         ["Test suite (npm test, once)", runTestSuiteBench],
+        ["Test suite, file by file (where the CPU goes)", runTestFilesBench],
     ];
     for (const [title, run] of sections) {
         console.log(`\n== ${title}`);

@@ -2,10 +2,12 @@
  * Test-suite wall time (issue 9 §2: `npm test` ≤ 20 s on this 2-core machine): runs `npm test`
  * once in a child process, as a user would, and prints its wall time with mocha's closing counts
  * and the machine it ran on. The load average is printed too: on a shared machine it explains
- * a slow run. Run alone with `npx tsx bench/testSuite.ts`.
+ * a slow run, and so is the run's CPU over all its processes. Run alone with
+ * `npx tsx bench/testSuite.ts`.
  */
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { resolve } from "node:path";
+import { childCpuMs } from "./testFilesRun";
 
 export interface SuiteCounts {
     readonly passing?: number;
@@ -54,6 +56,7 @@ export async function runTestSuiteBench(): Promise<void> {
             `load average ${load.join(" ")} when the run started`,
     );
     const t0 = performance.now();
+    const cpu0 = childCpuMs();
     const run = await execa("npm", ["test"], {
         cwd: resolve(__dirname, ".."),
         reject: false,
@@ -62,12 +65,17 @@ export async function runTestSuiteBench(): Promise<void> {
         timeout: 600_000,
     });
     const wallS = (performance.now() - t0) / 1000;
+    const cpuS = (childCpuMs() - cpu0) / 1000;
     const c = parseMochaSummary(String(run.all ?? ""));
     const n = (v: number | undefined): string => (v === undefined ? "0" : String(v));
     const outcome = run.timedOut ? "timed out" : `exit ${run.exitCode}`;
     console.log(
         `npm test: ${wallS.toFixed(1)} s wall (goal ≤ 20 s), ${outcome}; ${n(c.passing)} passing, ${n(c.failing)} failing, ` +
             `${n(c.pending)} pending${c.mochaTime ? ` (mocha's own time ${c.mochaTime})` : ""}`,
+    );
+    // Every process of the run (npm, mocha, its workers and what they started) is reaped by its parent.
+    console.log(
+        `  CPU: ${cpuS.toFixed(1)} s user+sys over the whole process tree (${(cpuS / wallS).toFixed(2)} cores busy on average)`,
     );
     for (const t of failureTitles(String(run.all ?? ""))) console.log(`  failing: ${t}`);
     if (c.passing === undefined) {
