@@ -15,6 +15,7 @@ import {
     CommandError,
     ConcurrentUpdateError,
     EngineEvent,
+    ConfigMap,
     LocalWorkspace,
     PulumiCommand,
     Stack,
@@ -83,6 +84,8 @@ export class LocalEngine implements PromotionEngine {
     private command?: Promise<PulumiCommand>;
     private readonly workspaces = new Map<EnvironmentName, Promise<LocalWorkspace>>();
     private readonly stacks = new Map<EnvironmentName, Promise<Stack>>();
+    /** Each stack's config, read once: every read is a CLI run that decrypts the stack's secrets. */
+    private readonly configs = new Map<EnvironmentName, Promise<ConfigMap>>();
     private readonly terminalDeliversSigint: boolean;
 
     constructor(private readonly opts: LocalEngineOptions) {
@@ -187,15 +190,37 @@ export class LocalEngine implements PromotionEngine {
         return unwrap(await this.guard(env, () => stack.outputs()));
     }
 
+    private config(env: EnvironmentName): Promise<ConfigMap> {
+        let c = this.configs.get(env);
+        if (!c) {
+            c = this.stack(env).then((stack) => this.guard(env, () => stack.getAllConfig()));
+            c.catch(() => this.configs.delete(env));
+            this.configs.set(env, c);
+        }
+        return c;
+    }
+
     async getConfig(env: EnvironmentName, key: string): Promise<string | undefined> {
-        const stack = await this.stack(env);
-        const all = await this.guard(env, () => stack.getAllConfig());
-        return all[`${PROJECT}:${key}`]?.value;
+        return (await this.config(env))[`${PROJECT}:${key}`]?.value;
     }
 
     async setConfig(env: EnvironmentName, key: string, value: string): Promise<void> {
         const stack = await this.stack(env);
-        await this.guard(env, () => stack.setConfig(`${PROJECT}:${key}`, { value }));
+        const fullKey = `${PROJECT}:${key}`;
+        try {
+            await this.guard(env, () => stack.setConfig(fullKey, { value }));
+        } catch (err) {
+            // The file may or may not have changed: read it again next time.
+            this.configs.delete(env);
+            throw err;
+        }
+        // The CLI stored exactly this plain value (`config set --plaintext`); keep the read in step.
+        const cached = this.configs.get(env);
+        if (cached)
+            this.configs.set(
+                env,
+                cached.then((all) => ({ ...all, [fullKey]: { value, secret: false } })),
+            );
     }
 
     async cancel(env: EnvironmentName): Promise<void> {
