@@ -12,8 +12,9 @@
 # - success prints the registry password and a newline on stdout, nothing else.
 # Its behaviour comes from files StandInHost.aws() writes in $STANDIN_STATE: aws.password,
 # aws.refusals (one error code per call, then success), aws.refuse-always (a code every call gets).
-# Plain sh, not node: the login script calls it up to 8 times per run and a node start costs ~100 ms.
-. "$(dirname "$0")/record.sh"
+# Plain sh with builtins only, no forks: the login script calls it up to 8 times per run and a node
+# start costs ~50 ms CPU.
+. "${0%/*}/record.sh"
 record aws "$@"
 
 if [ "$1" != ecr ] || [ "$2" != get-login-password ]; then
@@ -34,28 +35,56 @@ if [ -z "$region" ]; then
     exit 253
 fi
 file=${AWS_SHARED_CREDENTIALS_FILE:-${HOME:-/}/.aws/credentials}
-# The profile's section: from its `[profile]` line to the next `[`. Like the real CLI, a missing
-# file is a missing profile.
-section=$(awk -v head="[$profile]" '
-    /^\[/ { inside = (substr($0, 1, length(head)) == head); if (inside) found = 1; next }
-    inside { print }
-    END { exit found ? 0 : 1 }' "$file" 2>/dev/null)
-found=$?
-if [ "$found" -ne 0 ] && [ "$profile" != default ]; then
+# `has_value KEY LINE`: LINE gives KEY a value, i.e. it matches
+# grep -E '^KEY[[:space:]]*=[[:space:]]*[^[:space:]]'.
+has_value() {
+    case $2 in "$1"*) ;; *) return 1 ;; esac
+    value=${2#"$1"}
+    value=${value#"${value%%[![:space:]]*}"}
+    case $value in =*) ;; *) return 1 ;; esac
+    value=${value#=}
+    value=${value#"${value%%[![:space:]]*}"}
+    [ -n "$value" ]
+}
+# The profile's section: from a line starting `[profile]` to the next line starting `[`. Like the
+# real CLI, a missing file is a missing profile.
+found="" inside="" key_id="" secret=""
+if [ -r "$file" ]; then
+    while IFS= read -r line || [ -n "$line" ]; do
+        case $line in
+        "[$profile]"*) inside=1 found=1 ;;
+        "["*) inside="" ;;
+        *) if [ -n "$inside" ]; then
+            has_value aws_access_key_id "$line" && key_id=1
+            has_value aws_secret_access_key "$line" && secret=1
+        fi ;;
+        esac
+    done <"$file"
+fi
+if [ -z "$found" ] && [ "$profile" != default ]; then
     printf '\nThe config profile (%s) could not be found\n' "$profile" >&2
     exit 253
 fi
-if [ "$found" -ne 0 ] ||
-    ! printf '%s\n' "$section" | grep -Eq '^aws_access_key_id[[:space:]]*=[[:space:]]*[^[:space:]]' ||
-    ! printf '%s\n' "$section" | grep -Eq '^aws_secret_access_key[[:space:]]*=[[:space:]]*[^[:space:]]'; then
+if [ -z "$found" ] || [ -z "$key_id" ] || [ -z "$secret" ]; then
     printf '\nUnable to locate credentials. You can configure credentials by running "aws configure".\n' >&2
     exit 253
 fi
 
-count=$(cat "$STANDIN_STATE/aws.count" 2>/dev/null || echo 0)
+read_file count "$STANDIN_STATE/aws.count"
+count=${count:-0}
 echo $((count + 1)) >"$STANDIN_STATE/aws.count"
-refusal=$(cat "$STANDIN_STATE/aws.refuse-always" 2>/dev/null)
-[ -n "$refusal" ] || refusal=$(sed -n "$((count + 1))p" "$STANDIN_STATE/aws.refusals" 2>/dev/null)
+# This call's refusal: aws.refuse-always, else line count+1 of aws.refusals.
+read_file refusal "$STANDIN_STATE/aws.refuse-always"
+if [ -z "$refusal" ] && [ -r "$STANDIN_STATE/aws.refusals" ]; then
+    n=0
+    while IFS= read -r line || [ -n "$line" ]; do
+        n=$((n + 1))
+        if [ "$n" -eq $((count + 1)) ]; then
+            refusal=$line
+            break
+        fi
+    done <"$STANDIN_STATE/aws.refusals"
+fi
 if [ -n "$refusal" ]; then
     case $refusal in
     UnrecognizedClientException) message="The security token included in the request is invalid." ;;
@@ -67,4 +96,5 @@ if [ -n "$refusal" ]; then
     printf '\nAn error occurred (%s) when calling the GetAuthorizationToken operation: %s\n' "$refusal" "$message" >&2
     exit 254
 fi
-printf '%s\n' "$(cat "$STANDIN_STATE/aws.password" 2>/dev/null)"
+read_file password "$STANDIN_STATE/aws.password"
+printf '%s\n' "$password"

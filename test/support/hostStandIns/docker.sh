@@ -1,24 +1,31 @@
 #!/bin/sh
 # Front of the docker stand-in: `volume inspect`, which every create and delete runs, is answered
-# here in sh (a node start costs ~100 ms); login and logout, which edit JSON config files, go to
-# docker.js, which documents the behaviour both copy. `volume inspect NAME --format
-# '{{ .Mountpoint }}'` prints the mountpoint; for a missing volume an empty line, then "Error
-# response from daemon: get NAME: no such volume" on stderr, exit 1. Volumes come from
+# here in sh with builtins only, no forks (a node start costs ~50 ms CPU); login and logout, which
+# edit JSON config files, go to docker.js, which documents the behaviour both copy. `volume inspect
+# NAME --format '{{ .Mountpoint }}'` prints the mountpoint; for a missing volume an empty line, then
+# "Error response from daemon: get NAME: no such volume" on stderr, exit 1. Volumes come from
 # $STANDIN_STATE/docker.volumes (`name<TAB>mountpoint` lines), written with docker.json.
-here=$(dirname "$0")
-args_after_config() {
+here=${0%/*}
+# The command and its subcommand: the first two arguments after the `--config DIR` options.
+first="" second=""
+command_words() {
     while [ "$#" -gt 0 ]; do
         case $1 in
-        --config) shift 2 ;;
+        --config)
+            [ "$#" -ge 2 ] || break
+            shift 2
+            ;;
         --config=*) shift ;;
         *) break ;;
         esac
     done
-    printf '%s\n' "$1" "$2"
+    first=${1-} second=${2-}
 }
-first=$(args_after_config "$@" | sed -n 1p)
-second=$(args_after_config "$@" | sed -n 2p)
+command_words "$@"
 if [ "$first" != volume ] || [ "$second" != inspect ]; then
+    # docker.js talks to nothing over TLS: without NODE_EXTRA_CA_CERTS, which makes Node 20 parse
+    # the whole CA bundle at every start (~90 ms CPU here), should a caller's environment set it.
+    unset NODE_EXTRA_CA_CERTS
     exec "$STANDIN_NODE" "$here/docker.js" "$@"
 fi
 . "$here/record.sh"
@@ -35,11 +42,31 @@ for a in "$@"; do
     [ "$a" = inspect ] && seen_inspect=1
     prev=$a
 done
-if [ "$(printf '%s' "$format" | tr -d '[:space:]')" != "{{.Mountpoint}}" ]; then
+# The format without its whitespace (tr -d '[:space:]').
+rest=$format compact=""
+while [ -n "$rest" ]; do
+    c=${rest%"${rest#?}"}
+    rest=${rest#?}
+    case $c in [[:space:]]) ;; *) compact=$compact$c ;; esac
+done
+if [ "$compact" != "{{.Mountpoint}}" ]; then
     echo "stand-in supports only --format '{{ .Mountpoint }}'" >&2
     exit 125
 fi
-mountpoint=$(awk -F '\t' -v n="$name" '$1 == n { print $2; exit }' "$STANDIN_STATE/docker.volumes" 2>/dev/null)
+# The first line naming the volume (awk -F '\t' '$1 == name { print $2; exit }').
+tab='	'
+mountpoint=""
+if [ -r "$STANDIN_STATE/docker.volumes" ]; then
+    while IFS= read -r line || [ -n "$line" ]; do
+        case $line in
+        "$name$tab"*)
+            mountpoint=${line#"$name$tab"}
+            mountpoint=${mountpoint%%"$tab"*}
+            break
+            ;;
+        esac
+    done <"$STANDIN_STATE/docker.volumes"
+fi
 if [ -z "$mountpoint" ]; then
     echo
     echo "Error response from daemon: get $name: no such volume" >&2
