@@ -2,6 +2,8 @@
  * A stand-in `pulumi` CLI for tests: answers the commands @pulumi/pulumi 3.276.0's Automation API
  * runs, in the real CLI's output formats, and records argv, cwd, AWS environment and signals.
  * Plain CommonJS so each call starts as fast as `node` does (the Automation API calls it often).
+ * Its front, bin/pulumi (sh), answers `version`, `stack ls`, `stack output` and `stack history`
+ * itself from answers this file stores (answers.cjs), and execs node for everything else.
  *
  * What it copies, and from where:
  * - `version` prints `v3.276.0` (`pulumi version`); PulumiCommand.get parses it with semver
@@ -26,14 +28,18 @@
  *
  * Driven by $STANDIN_PULUMI_STATE (a directory): script.json says which stacks exist and how
  * they behave ({stacks: {dev: {outputs, steps, failPreview, holdUp, holdPreview}}}), `current`
- * holds the selected stack, `log.jsonl` receives the records, `outputs-<stack>.json` the outputs.
+ * holds the selected stack, `log.jsonl` receives the records, `outputs-<stack>.json` the outputs,
+ * `answers/` the read-only answers for bin/pulumi (answers.cjs; rewritten whenever those change).
+ * A record of a call is {pid, kind: "run", argv, cwd, env: the AWS_* variables, sorted by name},
+ * whichever half answers it.
  */
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
+const answers = require("./answers.cjs");
 
 const VERSION = process.env.STANDIN_PULUMI_VERSION || "3.276.0";
-const PROJECT = "nextstack";
+const PROJECT = answers.PROJECT;
 const state = process.env.STANDIN_PULUMI_STATE;
 if (!state) {
     process.stderr.write("error: STANDIN_PULUMI_STATE is not set\n");
@@ -42,9 +48,15 @@ if (!state) {
 const argv = process.argv.slice(2);
 const file = (name) => path.join(state, name);
 const record = (entry) => fs.appendFileSync(file("log.jsonl"), JSON.stringify({ pid: process.pid, ...entry }) + "\n");
-const script = JSON.parse(fs.readFileSync(file("script.json"), "utf8"));
+const script = answers.readScript(state);
 
-const awsEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("AWS_")));
+// Sorted by name as bin/pulumi lists them (`export -p`), so both halves write the same record.
+const awsEnv = Object.fromEntries(
+    Object.keys(process.env)
+        .filter((k) => k.startsWith("AWS_"))
+        .sort()
+        .map((k) => [k, process.env[k]]),
+);
 record({ kind: "run", argv, cwd: process.cwd(), env: awsEnv });
 
 const flag = (name) => {
@@ -90,7 +102,7 @@ const configJson = (v) =>
           : { value: String(v), secret: false };
 
 const outputsFile = () => file(`outputs-${stackName}.json`);
-const readOutputs = () => (fs.existsSync(outputsFile()) ? JSON.parse(fs.readFileSync(outputsFile(), "utf8")) : {});
+const readOutputs = () => answers.readOutputs(state, stackName);
 
 /** Engine events, to a file or to the Automation API's Events gRPC server. */
 function eventSink(target) {
@@ -232,9 +244,7 @@ async function operation(kind) {
                 .join(String(imageTag)),
         );
         fs.writeFileSync(outputsFile(), JSON.stringify({ ...outputs, imageTag: String(imageTag) }));
-        const history = fs.existsSync(file(`history-${stackName}.json`))
-            ? JSON.parse(fs.readFileSync(file(`history-${stackName}.json`), "utf8"))
-            : [];
+        const history = answers.readHistory(state, stackName);
         const now = new Date().toISOString();
         history.unshift({
             version: history.length + 1,
@@ -248,6 +258,7 @@ async function operation(kind) {
             resourceChanges: changes,
         });
         fs.writeFileSync(file(`history-${stackName}.json`), JSON.stringify(history));
+        answers.writeAnswers(state, stackName);
     }
     out(
         `\nResources:\n    ${Object.entries(changes)
@@ -265,45 +276,20 @@ async function main() {
                 ? JSON.stringify({ user: "standin", organizations: [], url: "file://~" }) + "\n"
                 : "standin\n",
         );
-    if (cmd === "stack" && sub === "ls") {
-        const current = fs.existsSync(file("current")) ? fs.readFileSync(file("current"), "utf8").trim() : "";
-        const list = Object.keys(script.stacks).map((name) => ({
-            name,
-            current: name === current,
-            updateInProgress: false,
-            resourceCount: 21,
-            url: `file://~/.pulumi/stacks/${PROJECT}/${name}`,
-        }));
-        return out(JSON.stringify(list, null, 4) + "\n");
-    }
+    if (cmd === "stack" && sub === "ls") return out(answers.stackLsText(state, script));
     if (cmd === "stack" && sub === "select") {
         stackInfo();
         fs.writeFileSync(file("current"), stackName);
+        answers.writeAnswers(state, stackName);
         return;
     }
     if (cmd === "stack" && sub === "output") {
         stackInfo();
-        const outputs = readOutputs();
-        const masked = Object.fromEntries(
-            Object.entries(outputs).map(([k, v]) => [
-                k,
-                (script.secretOutputs || []).includes(k) && !argv.includes("--show-secrets") ? "[secret]" : v,
-            ]),
-        );
-        return out(JSON.stringify(masked, null, 4) + "\n");
+        return out(answers.outputText(state, stackName, argv.includes("--show-secrets"), script));
     }
     if (cmd === "stack" && sub === "history") {
         stackInfo();
-        const h = file(`history-${stackName}.json`);
-        return out(
-            JSON.stringify(
-                fs.existsSync(h)
-                    ? JSON.parse(fs.readFileSync(h, "utf8")).slice(0, Number(flag("--page-size") || 10))
-                    : [],
-                null,
-                4,
-            ) + "\n",
-        );
+        return out(answers.historyText(state, stackName, Number(flag("--page-size") || 10)));
     }
     if (cmd === "config" && (sub === undefined || sub === "get")) {
         stackInfo();

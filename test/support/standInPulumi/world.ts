@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { EnvironmentName } from "../../../components/config";
 import { Loopback, startLoopback } from "../loopback";
+import { writeAnswers } from "./answers.cjs";
 import { patchEnv, ProfileFiles, writeProfiles } from "./awsProfiles";
 import { StandInSts, startStandInSts } from "./sts";
 
@@ -121,6 +122,8 @@ export async function world(
     await writeFile(path.join(cliState, "script.json"), JSON.stringify({ stacks }));
     // The user's own selection, which a promotion must leave alone.
     await writeFile(path.join(cliState, "current"), "qa");
+    // What bin/pulumi answers without node (`stack ls`, `stack output`, `stack history`).
+    writeAnswers(cliState);
 
     const sts = await startStandInSts();
     for (const env of ENVS) sts.addKey(KEYS[env], ACCOUNTS[env]);

@@ -1,0 +1,89 @@
+/**
+ * The stand-in `pulumi`'s read-only answers (`stack ls`, `stack output`, `stack history`), in one
+ * place for both of its halves: pulumi.cjs prints them, and writeAnswers() stores them ready-made
+ * in <state>/answers/ so that bin/pulumi (sh) can print them without starting node. The formats,
+ * and where they are copied from, are in pulumi.cjs's header.
+ *
+ * The answers derive from script.json, `current`, outputs-<stack>.json and history-<stack>.json.
+ * Whoever changes one of those calls writeAnswers() afterwards: world.ts when it creates a world,
+ * pulumi.cjs after `stack select` and `up`. A missing answer file only means node answers.
+ *
+ * Each answer file is a sh snippet, `printf '%s' '<text>'`, which bin/pulumi sources (`.` is a
+ * builtin: no fork, no cat). A stack not in script.json has no answer files, so its commands go
+ * to node, which fails them as the real CLI does.
+ */
+"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+
+const PROJECT = "nextstack";
+
+const readJson = (file, otherwise) => (fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : otherwise);
+const readScript = (state) => JSON.parse(fs.readFileSync(path.join(state, "script.json"), "utf8"));
+const readOutputs = (state, stack) => readJson(path.join(state, `outputs-${stack}.json`), {});
+const readHistory = (state, stack) => readJson(path.join(state, `history-${stack}.json`), []);
+const pretty = (value) => JSON.stringify(value, null, 4) + "\n";
+
+/** `stack ls --json`: every stack in the backend, the selected one (`current`) marked. */
+function stackLsText(state, script = readScript(state)) {
+    const currentFile = path.join(state, "current");
+    const current = fs.existsSync(currentFile) ? fs.readFileSync(currentFile, "utf8").trim() : "";
+    return pretty(
+        Object.keys(script.stacks).map((name) => ({
+            name,
+            current: name === current,
+            updateInProgress: false,
+            resourceCount: 21,
+            url: `file://~/.pulumi/stacks/${PROJECT}/${name}`,
+        })),
+    );
+}
+
+/** `stack output --json [--show-secrets]`: without --show-secrets, secret outputs read "[secret]". */
+function outputText(state, stack, showSecrets, script = readScript(state)) {
+    const outputs = readOutputs(state, stack);
+    return pretty(
+        Object.fromEntries(
+            Object.entries(outputs).map(([k, v]) => [
+                k,
+                (script.secretOutputs || []).includes(k) && !showSecrets ? "[secret]" : v,
+            ]),
+        ),
+    );
+}
+
+/** `stack history --json [--page-size N]`: the newest N updates (10 without --page-size). */
+function historyText(state, stack, pageSize) {
+    return pretty(readHistory(state, stack).slice(0, pageSize));
+}
+
+const shQuote = (text) => `'${text.split("'").join("'\\''")}'`;
+
+/** Atomically, so that a concurrent sh front sources either the old answer or the new one. */
+function writeAnswer(state, name, text) {
+    const dir = path.join(state, "answers");
+    fs.mkdirSync(dir, { recursive: true });
+    const tmp = path.join(dir, `.${name}.${process.pid}`);
+    fs.writeFileSync(tmp, `printf '%s' ${shQuote(text)}\n`);
+    fs.renameSync(tmp, path.join(dir, name));
+}
+
+/**
+ * Stores the answers bin/pulumi prints: all of them, or (with `stack`) that stack's outputs and
+ * history plus the stack list. The history answers are those of the Automation API's calls: page
+ * size 1 (Stack.info) and none.
+ */
+function writeAnswers(state, stack) {
+    const script = readScript(state);
+    writeAnswer(state, "stack-ls", stackLsText(state, script));
+    for (const name of stack === undefined ? Object.keys(script.stacks) : [stack]) {
+        // bin/pulumi takes the same names only (e.g. not org/project/stack): the rest go to node.
+        if (!/^[A-Za-z0-9_.-]+$/.test(name)) continue;
+        writeAnswer(state, `output-${name}`, outputText(state, name, false, script));
+        writeAnswer(state, `output-${name}-secrets`, outputText(state, name, true, script));
+        writeAnswer(state, `history-${name}`, historyText(state, name, 10));
+        writeAnswer(state, `history-${name}-1`, historyText(state, name, 1));
+    }
+}
+
+module.exports = { PROJECT, readScript, readOutputs, readHistory, stackLsText, outputText, historyText, writeAnswers };
