@@ -1,6 +1,8 @@
 /**
  * The ONE Pulumi mocks module. `setMocks` is process-global (the last call wins), so every spec
- * imports this file and nothing else calls `setMocks` with other mocks. It records every
+ * imports this file, and the only other `setMocks` caller, test/support/naiveMockRun.ts (an
+ * auditor's naive mocks), is followed by `useStack` here (test/naiveMocks.spec.ts's `after` hook),
+ * which makes these mocks current again for the spec files after it in the worker. It records every
  * registration with its unwrapped inputs, which inputs were secret, and the resource options
  * the engine would see (protect, retainOnDelete, import, additionalSecretOutputs…), and it
  * answers invokes, failing loudly on unknown tokens.

@@ -3,17 +3,25 @@
  * invokes echo, return nothing or throw. No output the cloud computes (arn, repositoryUrl,
  * applicationId…) exists there, so this proves the program neither throws nor hangs without them
  * and that every policy still names this stack's concrete resources, derived from config.
- * Each run is its own process (test/support/naiveMockRun.ts): setMocks is process-global.
+ * The runs happen in this process (test/support/naiveMockRun.ts says how); setMocks is
+ * process-global, so the `after` hook makes test/mocks.ts's shared mocks current again for the
+ * spec files that run after this one in the same mocha worker.
  */
-import { execFile } from "node:child_process";
-import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { Document, list } from "./helpers";
+import { resetRegistrations, useStack } from "./mocks";
 import { secretKeysOf, SENTINEL_MARKERS, stackEntries, StackName } from "./stacks";
-import type { CallMode, NaiveRegistration, NaiveRunRequest, NaiveRunResult, StateMode } from "./support/naiveMockRun";
+import {
+    CallMode,
+    NaiveRegistration,
+    NaiveRunRequest,
+    NaiveRunResult,
+    runNaivePrograms,
+    StateMode,
+} from "./support/naiveMockRun";
 
-const RUNNER = path.resolve(__dirname, "support", "naiveMockRun.ts");
-const MARKER = "NAIVE_RUN_RESULT ";
+/** Ten runs, each with up to 5 s for hung outputs and 5 s for registrations in flight. */
 const RUN_TIMEOUT_MS = 90_000;
 
 const ACCOUNTS = { dev: "123456789012", qa: "222222222222", prod: "333333333333" } as const;
@@ -77,38 +85,6 @@ function requestFor(c: Case): NaiveRunRequest {
     };
 }
 
-/** Runs every case in one child process (the SDK loads once); results come back in case order. */
-function runNaive(cases: readonly Case[]): Promise<NaiveRunResult[]> {
-    return new Promise((resolve, reject) => {
-        execFile(
-            process.execPath,
-            ["--import", "tsx", RUNNER],
-            {
-                cwd: path.resolve(__dirname, ".."),
-                env: { ...process.env, NAIVE_RUN: JSON.stringify(cases.map(requestFor)) },
-                timeout: RUN_TIMEOUT_MS,
-                maxBuffer: 256 * 1024 * 1024,
-            },
-            (error, stdout, stderr) => {
-                const line = stdout.split("\n").find((l) => l.startsWith(MARKER));
-                if (!line) {
-                    const why = error ? `${error.message} (signal ${error.signal ?? "none"})` : "no result line";
-                    reject(new Error(`naive runs: ${why}\n${stderr.slice(-4000)}`));
-                    return;
-                }
-                try {
-                    const results = JSON.parse(line.slice(MARKER.length)) as NaiveRunResult[];
-                    if (results.length !== cases.length)
-                        throw new Error(`${results.length} results for ${cases.length} cases`);
-                    resolve(results);
-                } catch (e) {
-                    reject(new Error(`naive runs: unreadable result (${String(e)})\n${stderr.slice(-4000)}`));
-                }
-            },
-        );
-    });
-}
-
 /** Policy documents registered in a run, by `<resource>.<input>`. */
 function policies(regs: readonly NaiveRegistration[]): Map<string, Document> {
     const out = new Map<string, Document>();
@@ -137,12 +113,23 @@ const CASES: Case[] = [
     { stack: "qa", call: "echo", state: "inputs", overrides: { createOidcProvider: "false" } },
 ];
 
-describe("index.ts under naive, independent mocks (in a process of their own)", function () {
+describe("index.ts under naive, independent mocks (in this process, shared mocks restored after)", function () {
     this.timeout(RUN_TIMEOUT_MS);
     const results = new Map<Case, NaiveRunResult>();
+    const giveUp = new AbortController();
+    let sharedStack = "dev";
     before(async () => {
-        const all = await runNaive(CASES);
+        sharedStack = pulumi.getStack();
+        const all = await runNaivePrograms(CASES.map(requestFor), giveUp.signal);
+        expect(all, "one result per case").to.have.length(CASES.length);
         CASES.forEach((c, i) => results.set(c, all[i]));
+    });
+    after(async () => {
+        // If `before` timed out, its runs stop at the next case instead of replacing the mocks again.
+        giveUp.abort();
+        // The naive registrations also reached test/mocks.ts's log (its monitor hook sees every mock monitor).
+        resetRegistrations();
+        await useStack(sharedStack);
     });
 
     for (const c of CASES) {

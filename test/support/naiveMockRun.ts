@@ -1,19 +1,24 @@
 /**
  * Runs index.ts under NAIVE mocks, the kind an outside auditor writes: every resource
  * echoes its inputs (or nothing) as state, so every output only the cloud computes (arn,
- * repositoryUrl, applicationId, …) is undefined. Its own process because setMocks is
- * process-global and test/mocks.ts owns the test process's mocks. The runs of one request
- * list go one after another in this process (fresh mocks, config and index.ts each time), so
- * the SDK is loaded once.
+ * repositoryUrl, applicationId, …) is undefined. The invoke mock echoes its inputs, returns
+ * nothing, or throws. These mocks are independent of test/mocks.ts: they know no resource type,
+ * no account and no invoke token.
  *
- * Usage: node --import tsx test/support/naiveMockRun.ts  (the spec passes NAIVE_RUN: a JSON list)
- * Prints one line `NAIVE_RUN_RESULT <json list of results>` on stdout, then exits 0.
+ * The runs happen in the calling (mocha) process, one after another, each with fresh mocks,
+ * config and index.ts. `setMocks` is process-global, so while they run these mocks replace the
+ * shared ones of test/mocks.ts: the caller makes those current again afterwards
+ * (test/naiveMocks.spec.ts does it in its `after` hook with test/mocks.ts's useStack). The config
+ * (setAllConfig, also process-global) is left as the last run set it: its only reader is index.ts
+ * (components/config/runtimeConfig.ts), and test/mocks.ts's runProgram sets the whole config
+ * before every import of index.ts. While the runs last, this module takes
+ * the process's `unhandledRejection` and `uncaughtException` events for itself (mocha's own
+ * listeners are set aside and put back afterwards), so an error a naive run raises is recorded as
+ * data in that run's result instead of failing a mocha hook or going unseen.
  */
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
-// As in the mocha workers: the SDK's leak-report stack traces are not formatted (the file says why).
-import "./quietPromiseTraces";
 
 /** How the invoke mock answers: echo its inputs, return nothing, or throw. */
 export type CallMode = "echo" | "empty" | "throw";
@@ -43,31 +48,52 @@ export interface NaiveRunResult {
     /** Outputs that never resolved within the wait. */
     readonly pending: string[];
     readonly secretOutputs: string[];
-    /** Unhandled rejections, uncaught exceptions and a failing program load. */
+    /** Unhandled rejections, uncaught exceptions, a failing program load, RPCs still in flight. */
     readonly errors: string[];
 }
 
-export const RESULT_MARKER = "NAIVE_RUN_RESULT ";
+/** How long a run waits for its outputs, and then for its registrations and invokes in flight. */
 const OUTPUT_WAIT_MS = 5000;
+const PROGRAM = path.resolve(__dirname, "..", "..", "index.ts");
 
-const errors: string[] = [];
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+
+const describeError = (e: unknown): string => (e instanceof Error ? (e.stack ?? e.message) : String(e));
+
+/** Distinct from test/mocks.ts's `?run=N`: the ESM cache is keyed by the URL, query included. */
 let runs = 0;
-const describe = (e: unknown): string => (e instanceof Error ? (e.stack ?? e.message) : String(e));
-process.on("unhandledRejection", (e) => errors.push(`unhandledRejection: ${describe(e)}`));
-process.on("uncaughtException", (e) => errors.push(`uncaughtException: ${describe(e)}`));
 
-function resolveWithin<T>(output: pulumi.Output<T>, ms: number): Promise<{ done: boolean; value?: T }> {
-    return new Promise((r) => {
-        const timer = setTimeout(() => r({ done: false }), ms);
-        output.apply((value) => {
-            clearTimeout(timer);
-            r({ done: true, value });
-            return value;
-        });
+/** `promise`'s value, or `done: false` once `ms` have passed; a rejection within `ms` rejects. */
+function within<T>(promise: Promise<T>, ms: number): Promise<{ done: boolean; value?: T }> {
+    return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => resolve({ done: false }), ms);
+        promise.then(
+            (value) => {
+                clearTimeout(timer);
+                resolve({ done: true, value });
+            },
+            (e: unknown) => {
+                clearTimeout(timer);
+                reject(e);
+            },
+        );
     });
 }
 
-async function runOne(request: NaiveRunRequest): Promise<NaiveRunResult> {
+function resolveWithin<T>(output: pulumi.Output<T>, ms: number): Promise<{ done: boolean; value?: T }> {
+    return within(
+        new Promise<T>((r) =>
+            output.apply((value) => {
+                r(value);
+                return value;
+            }),
+        ),
+        ms,
+    );
+}
+
+async function runOne(request: NaiveRunRequest, errors: string[]): Promise<NaiveRunResult> {
     errors.length = 0;
     const registrations: NaiveRegistration[] = [];
     const invokes: string[] = [];
@@ -97,9 +123,8 @@ async function runOne(request: NaiveRunRequest): Promise<NaiveRunResult> {
     const secretOutputs: string[] = [];
     try {
         // A fresh module each run: the query string defeats the ESM cache, the delete the CJS one.
-        const file = path.resolve(__dirname, "..", "..", "index.ts");
-        delete require.cache[file];
-        const loaded = (await import(`${pathToFileURL(file).href}?run=${++runs}`)) as Record<string, unknown>;
+        delete require.cache[PROGRAM];
+        const loaded = (await import(`${pathToFileURL(PROGRAM).href}?naive=${++runs}`)) as Record<string, unknown>;
         const program =
             "default" in loaded && typeof loaded.default === "object" && loaded.default !== null
                 ? (loaded.default as Record<string, unknown>)
@@ -122,13 +147,14 @@ async function runOne(request: NaiveRunRequest): Promise<NaiveRunResult> {
                 } else outputs[key] = got.value;
             }),
         );
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
-        await settings.waitForRPCs();
+        // Bounded too: a registration waiting on a hung input never completes, and the next run
+        // (or the shared mocks) must not wait for it.
+        const rpcs = await within(settings.waitForRPCs(), OUTPUT_WAIT_MS);
+        if (!rpcs.done) errors.push(`rpc: registrations or invokes still in flight after ${OUTPUT_WAIT_MS} ms`);
     } catch (e) {
-        errors.push(`program: ${describe(e)}`);
+        errors.push(`program: ${describeError(e)}`);
     }
-    // Let rejections raised by the last registrations reach the handlers above.
+    // Let rejections raised by the last registrations reach the handlers.
     await new Promise((r) => setTimeout(r, 100));
     return {
         registrations,
@@ -140,18 +166,40 @@ async function runOne(request: NaiveRunRequest): Promise<NaiveRunResult> {
     };
 }
 
-async function main(): Promise<void> {
-    const requests = JSON.parse(process.env.NAIVE_RUN ?? "") as NaiveRunRequest[];
-    const results: NaiveRunResult[] = [];
-    for (const request of requests) results.push(await runOne(request));
-    // Exit only once the pipe has taken the whole line: a large write to a pipe completes asynchronously.
-    await new Promise<void>((r) => process.stdout.write(`${RESULT_MARKER}${JSON.stringify(results)}\n`, () => r()));
-}
+type ProcessListener = (...args: unknown[]) => void;
+const EVENTS = ["unhandledRejection", "uncaughtException"] as const;
 
-main().then(
-    () => process.exit(0),
-    (e: unknown) => {
-        process.stderr.write(`naiveMockRun failed: ${describe(e)}\n`);
-        process.exit(2);
-    },
-);
+/**
+ * Runs each request in turn in this process; results come back in request order. Stops before
+ * the next request once `signal` is aborted (the caller gave up, e.g. its hook timed out, and may
+ * already have put its own mocks back). Leaves the naive mocks of the last run current.
+ */
+export async function runNaivePrograms(
+    requests: readonly NaiveRunRequest[],
+    signal?: AbortSignal,
+): Promise<NaiveRunResult[]> {
+    const errors: string[] = [];
+    const record: Record<(typeof EVENTS)[number], ProcessListener> = {
+        unhandledRejection: (e) => errors.push(`unhandledRejection: ${describeError(e)}`),
+        uncaughtException: (e) => errors.push(`uncaughtException: ${describeError(e)}`),
+    };
+    const setAside = new Map<string, ProcessListener[]>();
+    for (const event of EVENTS) {
+        setAside.set(event, process.rawListeners(event) as ProcessListener[]);
+        process.removeAllListeners(event);
+        process.on(event, record[event]);
+    }
+    try {
+        const results: NaiveRunResult[] = [];
+        for (const request of requests) {
+            signal?.throwIfAborted();
+            results.push(await runOne(request, errors));
+        }
+        return results;
+    } finally {
+        for (const event of EVENTS) {
+            process.removeListener(event, record[event]);
+            for (const listener of setAside.get(event) ?? []) process.on(event, listener);
+        }
+    }
+}
