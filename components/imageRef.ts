@@ -71,7 +71,10 @@ export async function lookUpImage(
             : { kind: "absent" };
     } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        return isNotFound(message) ? { kind: "absent" } : { kind: "unknown", reason: message.split("\n")[0] };
+        if (isNotFound(message)) return { kind: "absent" };
+        // An invoke error may carry no message at all (Pulumi's mocks give ""): say so, never print "failed: ".
+        const reason = message.split("\n").find((l) => l.trim() !== "")?.trim();
+        return { kind: "unknown", reason: reason ?? "the engine gave no reason" };
     }
 }
 
