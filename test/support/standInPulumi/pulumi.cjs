@@ -29,7 +29,8 @@
  * Driven by $STANDIN_PULUMI_STATE (a directory): script.json says which stacks exist and how
  * they behave ({stacks: {dev: {outputs, steps, failPreview, holdUp, holdPreview}}}), `current`
  * holds the selected stack, `log.jsonl` receives the records, `outputs-<stack>.json` the outputs,
- * `answers/` the read-only answers for bin/pulumi (answers.cjs; rewritten whenever those change).
+ * `answers/` the read-only answers for bin/pulumi (answers.cjs; rewritten whenever those change),
+ * `config-<stack>.json` the last parse of each stack file (answers.cjs stackConfig).
  * A record of a call is {pid, kind: "run", argv, cwd, env: the AWS_* variables, sorted by name},
  * whichever half answers it.
  */
@@ -86,13 +87,11 @@ const stackInfo = () => {
     return s;
 };
 
-// Required on first use: `version`, `stack ls` and `stack output` need no YAML (~45 ms of require).
+// `config set` edits the document with it; reads go through answers.stackConfig, which requires
+// it only for text not parsed before.
 const yaml = () => require("yaml");
 const stackFile = () => path.join(process.cwd(), `Pulumi.${stackName}.yaml`);
-const readConfig = () => {
-    const doc = yaml().parse(fs.readFileSync(stackFile(), "utf8")) || {};
-    return doc.config || {};
-};
+const readConfig = () => answers.stackConfig(state, stackName, stackFile(), fs.readFileSync(stackFile(), "utf8"));
 const fullKey = (k) => (k.includes(":") ? k : `${PROJECT}:${k}`);
 const configJson = (v) =>
     v && typeof v === "object" && "secure" in v
@@ -313,7 +312,9 @@ async function main() {
         const doc = yaml().parseDocument(fs.readFileSync(stackFile(), "utf8"));
         doc.setIn(["config", fullKey(positionals[2])], value);
         // Go yaml.v3, which the CLI writes with, does not fold long lines.
-        fs.writeFileSync(stackFile(), doc.toString({ lineWidth: 0 }));
+        const text = doc.toString({ lineWidth: 0 });
+        fs.writeFileSync(stackFile(), text);
+        answers.rememberConfig(state, stackName, stackFile(), text);
         return;
     }
     if (cmd === "preview" || cmd === "up") return operation(cmd);

@@ -6,12 +6,12 @@
  * no engine run may see.
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { EnvironmentName } from "../../../components/config";
 import { Loopback, startLoopback } from "../loopback";
-import { writeAnswers } from "./answers.cjs";
+import { rememberConfig, writeAnswers } from "./answers.cjs";
 import { patchEnv, ProfileFiles, writeProfiles } from "./awsProfiles";
 import { StandInSts, startStandInSts } from "./sts";
 
@@ -95,6 +95,8 @@ export async function world(
                 env === "prod" ? "nextstack:clerkPublishableKey: pk_live_cHJvZC5jbGVyay5leGFtcGxlJA" : line,
             );
         await writeFile(path.join(projectDir, `Pulumi.${env}.yaml`), text);
+        // The stand-in's parse of it, ready for its calls (it runs in the project, process.cwd() is physical).
+        rememberConfig(cliState, env, path.join(realpathSync(projectDir), `Pulumi.${env}.yaml`), text);
     }
     await writeFile(path.join(projectDir, "Pulumi.yaml"), await readFile(path.join(REPO, "Pulumi.yaml"), "utf8"));
 
