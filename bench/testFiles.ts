@@ -39,13 +39,22 @@ const s = (ms: number): string => (ms / 1000).toFixed(1).padStart(5);
 export async function runTestFilesBench(top = 12): Promise<void> {
     const { execa } = await import("execa");
     const files = fastSpecFiles();
-    const run = await execa(process.execPath, ["--import", "tsx", join(ROOT, "bench", "testFilesRun.ts"), ...files], {
-        cwd: ROOT,
-        reject: false,
-        all: true,
-        env: { FORCE_COLOR: "0", NO_COLOR: "1" },
-        timeout: 600_000,
-    });
+    const run = await execa(
+        process.execPath,
+        [
+            "--import",
+            join(ROOT, "test", "support", "typescriptRuntime.mjs"),
+            join(ROOT, "bench", "testFilesRun.ts"),
+            ...files,
+        ],
+        {
+            cwd: ROOT,
+            reject: false,
+            all: true,
+            env: { FORCE_COLOR: "0", NO_COLOR: "1" },
+            timeout: 600_000,
+        },
+    );
     const rows = parseFileCpu(String(run.stdout ?? ""));
     if (rows.length !== files.length) {
         const tail = String(run.all ?? "")

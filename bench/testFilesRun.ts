@@ -4,7 +4,8 @@
  * wall time, this process's CPU and the CPU of the child processes the file started and reaped
  * (/proc/self/stat cutime + cstime), one JSON line each after RESULT_MARKER.
  *
- * Usage: node --import tsx bench/testFilesRun.ts <spec file>…
+ * Usage: node --import ./test/support/typescriptRuntime.mjs bench/testFilesRun.ts <spec file>…
+ * (the runtime .mocharc.json gives the workers).
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";

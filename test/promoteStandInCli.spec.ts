@@ -210,7 +210,8 @@ describe("Ctrl-C in a terminal reaches the engine once", function () {
         settle: (w: World) => Promise<void>,
     ): Promise<Interrupted> {
         const fixture = path.join(__dirname, "support", "standInPulumi", "promoteInTerminal.ts");
-        const command = [process.execPath, "--import", "tsx", fixture, w.projectDir, w.stateDir, mode]
+        const runtime = path.join(__dirname, "support", "typescriptRuntime.mjs");
+        const command = [process.execPath, "--import", runtime, fixture, w.projectDir, w.stateDir, mode]
             .map((a) => `'${a}'`)
             .join(" ");
         const child = spawn("script", ["-qec", command, "/dev/null"], {
