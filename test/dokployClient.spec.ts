@@ -404,77 +404,128 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
 describe("Dokploy provider: each fault class on each operation", function () {
     this.timeout(30000);
     type Op = "create" | "read" | "update" | "delete";
-    const ops: { op: Op; proc: string }[] = [
-        { op: "create", proc: "application.saveEnvironment" },
-        { op: "read", proc: "application.one" },
-        { op: "update", proc: "application.saveDockerProvider" },
-        { op: "delete", proc: "application.delete" },
+    type Failure = Error & { id?: string; properties?: Record<string, unknown> };
+    // 502, 503 and 504 are one fault class: errorFromResponse (envelope.ts) maps all three to the
+    // same transient DokployServerError, and the client tests above retry each of them. Here each
+    // operation gets one of the three, so every one still reaches the provider.
+    const ops: { op: Op; proc: string; gateway: 502 | 503 | 504 }[] = [
+        { op: "create", proc: "application.saveEnvironment", gateway: 502 },
+        { op: "read", proc: "application.one", gateway: 503 },
+        { op: "update", proc: "application.saveDockerProvider", gateway: 504 },
+        { op: "delete", proc: "application.delete", gateway: 503 },
     ];
-    const faults: { name: string; fault: Partial<Fault>; ok: boolean }[] = [
+    const faults = (gateway: number): { name: string; fault: Partial<Fault>; ok: boolean }[] => [
         { name: "401", fault: { kind: "status", status: 401 }, ok: false },
         { name: "404", fault: { kind: "status", status: 404 }, ok: false },
         { name: "409", fault: { kind: "status", status: 409 }, ok: false },
         { name: "500", fault: { kind: "status", status: 500 }, ok: false },
-        { name: "502", fault: { kind: "status", status: 502 }, ok: true },
-        { name: "503", fault: { kind: "status", status: 503 }, ok: true },
-        { name: "504", fault: { kind: "status", status: 504 }, ok: true },
+        { name: String(gateway), fault: { kind: "status", status: gateway }, ok: true },
         // Answered after 200 ms: past the 100 ms httpTimeoutMs of these cases (real AbortSignal.timeout).
         { name: "slow", fault: { kind: "delay", ms: 200 }, ok: true },
         { name: "drop", fault: { kind: "drop" }, ok: true },
         { name: "malformed", fault: { kind: "malformed" }, ok: false },
     ];
-    for (const { op, proc } of ops) {
-        for (const f of faults) {
-            it(`${op} with ${f.name} on ${proc}`, async () => {
-                const srv = await startFakeDokploy({ deployDurationMs: 5, swarm: { clock: "manual" } });
-                try {
-                    const p = await fastProvider(srv.apiKey, {
-                        httpTimeoutMs: f.name === "slow" ? 100 : 2000,
-                        ...fakeTuning(srv),
-                    });
-                    // The recorded runs' short Swarm settings (real-rollout-log.md §0): the rollouts around
-                    // the fault end within a couple of poll rounds; the faults are what this matrix is about.
-                    const short = {
-                        healthCheck: { intervalSeconds: 2, timeoutSeconds: 2, startPeriodSeconds: 5, retries: 2 },
-                        updateConfig: { delaySeconds: 10, monitorSeconds: 10 },
-                    };
-                    const inputs = { ...(await p.check({}, appArgs(srv.url, short))).inputs, __provider: "t" };
-                    let id = "";
-                    let outs: Record<string, unknown> = {};
-                    if (op !== "create") ({ id, outs } = await p.create(inputs));
-                    srv.faults.inject({ procedure: proc, times: 1, ...f.fault } as Fault);
-                    const run = (): Promise<unknown> =>
-                        op === "create"
-                            ? p.create(inputs).then((r) => (outs = r.outs))
-                            : op === "read"
-                              ? p.read(id, outs)
-                              : op === "update"
-                                ? p.update(id, outs, { ...inputs, dockerImage: "nginx:2" })
-                                : p.delete(id, outs);
-                    // A 404 on delete means "already gone" and on read "gone from the server": no error.
-                    const expectOk = f.ok || ((op === "delete" || op === "read") && f.name === "404");
-                    const result = await run().then(
-                        () => undefined,
-                        (e: unknown) => e as Error & { id?: string; properties?: Record<string, unknown> },
-                    );
-                    if (expectOk) {
-                        expect(result, String(result)).to.equal(undefined);
-                    } else {
-                        expect(result).to.be.an("error");
-                        expect(result?.message).to.not.include(srv.apiKey);
-                        // After application.create, a failure is partial state carrying the id. An update that
-                        // failed before changing anything keeps the old state (no id needed).
-                        if (op === "create") expect(result?.id).to.be.a("string");
+    // The recorded runs' short Swarm settings (real-rollout-log.md §0): the rollouts around the
+    // fault end within a couple of poll rounds; the faults are what this matrix is about.
+    const short = {
+        healthCheck: { intervalSeconds: 2, timeoutSeconds: 2, startPeriodSeconds: 5, retries: 2 },
+        updateConfig: { delaySeconds: 10, monitorSeconds: 10 },
+    };
+    const start = (): Promise<FakeDokploy> => startFakeDokploy({ deployDurationMs: 5, swarm: { clock: "manual" } });
+    const provider = (srv: FakeDokploy, slow = false): ReturnType<typeof fastProvider> =>
+        fastProvider(srv.apiKey, { httpTimeoutMs: slow ? 100 : 2000, ...fakeTuning(srv) });
+    const inputsOf = async (p: Awaited<ReturnType<typeof fastProvider>>, srv: FakeDokploy) => ({
+        ...(await p.check({}, appArgs(srv.url, short))).inputs,
+        __provider: "t",
+    });
+
+    for (const { op, proc, gateway } of ops) {
+        describe(op, () => {
+            // read and update start from one deployed application per operation, made once: a read
+            // changes nothing on the server, and each update takes the state the previous one left
+            // (its outputs, or a failure's partial state, as the engine records them) to a new
+            // image, as successive `pulumi up`s do. create and delete make their own application, on
+            // their own server.
+            let shared: { srv: FakeDokploy; id: string; outs: Record<string, unknown> } | undefined;
+            let images = 1;
+            if (op === "read" || op === "update") {
+                before(async () => {
+                    const srv = await start();
+                    const p = await provider(srv);
+                    const { id, outs } = await p.create(await inputsOf(p, srv));
+                    shared = { srv, id, outs: outs as Record<string, unknown> };
+                });
+                // A slow case's first attempt is still held by the server when the retry has succeeded;
+                // answered late, it must not land in the next case (it would set back an update's image).
+                afterEach(() => shared?.srv.idle());
+                after(async () => {
+                    if (!shared) return;
+                    try {
+                        // Delete cleans up after whatever the faults left.
+                        await (await provider(shared.srv)).delete(shared.id, shared.outs);
+                        expect(shared.srv.store.applications.size).to.equal(0);
+                    } finally {
+                        await shared.srv.close();
                     }
-                    // Whatever happened, one application at most, and delete can always clean up.
-                    expect(srv.store.applications.size).to.be.at.most(1);
-                    const last = [...srv.store.applications.keys()][0];
-                    if (last) await p.delete(last, (result?.properties as Record<string, unknown>) ?? outs);
-                    expect(srv.store.applications.size).to.equal(0);
-                } finally {
-                    await srv.close();
-                }
-            });
-        }
+                });
+            }
+
+            for (const f of faults(gateway)) {
+                it(`with ${f.name} on ${proc}`, async () => {
+                    const srv = shared?.srv ?? (await start());
+                    try {
+                        const p = await provider(srv, f.name === "slow");
+                        const inputs = await inputsOf(p, srv);
+                        let id = shared?.id ?? "";
+                        let outs: Record<string, unknown> = shared?.outs ?? {};
+                        // Delete never looks at deployments (application.delete, project.one, project.remove):
+                        // its application is configured but not deployed, which skips the deploy and rollout watch.
+                        if (op === "delete") ({ id, outs } = await p.create({ ...inputs, deployPolicy: "never" }));
+                        srv.faults.inject({ procedure: proc, times: 1, ...f.fault } as Fault);
+                        const run = (): Promise<unknown> =>
+                            op === "create"
+                                ? p.create(inputs).then((r) => (outs = r.outs))
+                                : op === "read"
+                                  ? p.read(id, outs)
+                                  : op === "update"
+                                    ? p
+                                          .update(id, outs, { ...inputs, dockerImage: `nginx:${++images}` })
+                                          .then((r) => (outs = r.outs))
+                                    : p.delete(id, outs);
+                        // A 404 on delete means "already gone" and on read "gone from the server": no error.
+                        const expectOk = f.ok || ((op === "delete" || op === "read") && f.name === "404");
+                        const result = await run().then(
+                            () => undefined,
+                            (e: unknown) => e as Failure,
+                        );
+                        if (expectOk) {
+                            expect(result, String(result)).to.equal(undefined);
+                        } else {
+                            expect(result).to.be.an("error");
+                            expect(result?.message).to.not.include(srv.apiKey);
+                            // After application.create, a failure is partial state carrying the id. An update that
+                            // failed before changing anything keeps the old state (no id needed).
+                            if (op === "create") expect(result?.id).to.be.a("string");
+                        }
+                        // The fault hit this operation.
+                        expect(srv.faults.pending()).to.deep.equal([]);
+                        const state = (result?.properties as Record<string, unknown> | undefined) ?? outs;
+                        if (shared) {
+                            // The shared application is still the only one; the next case starts from here.
+                            expect([...srv.store.applications.keys()]).to.deep.equal([shared.id]);
+                            shared.outs = state;
+                            return;
+                        }
+                        // Whatever happened, one application at most, and delete can always clean up.
+                        expect(srv.store.applications.size).to.be.at.most(1);
+                        const last = [...srv.store.applications.keys()][0];
+                        if (last) await p.delete(last, state);
+                        expect(srv.store.applications.size).to.equal(0);
+                    } finally {
+                        if (!shared) await srv.close();
+                    }
+                });
+            }
+        });
     }
 });

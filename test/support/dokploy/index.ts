@@ -54,6 +54,8 @@ export interface FakeDokploy {
     /** The deployment's log lines (what Dokploy writes to the row's logPath). */
     deploymentLog(deploymentId: string): string[];
     callCount(procedure?: string): number;
+    /** Resolves once every request received so far has been answered or dropped (a delay fault holds one). */
+    idle(): Promise<void>;
     close(): Promise<void>;
 }
 
@@ -140,6 +142,7 @@ export async function startFakeDokploy(options: FakeDokployOptions = {}): Promis
             procedure === undefined
                 ? http.requests.length
                 : http.requests.filter((r) => r.procedure.toLowerCase() === procedure.toLowerCase()).length,
+        idle: () => http.idle(),
         close: () => {
             closed ??= (async () => {
                 worker.close();

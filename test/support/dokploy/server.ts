@@ -40,6 +40,9 @@ export class FakeDokployHttp {
     private readonly server: Server;
     private readonly sockets = new Set<Socket>();
     private readonly timers = new Set<NodeJS.Timeout>();
+    /** Requests received and not yet answered or dropped (a delay fault holds one past its client's timeout). */
+    private inFlight = 0;
+    private idleWaiters: (() => void)[] = [];
 
     constructor(
         private readonly version: DokployVersion,
@@ -65,7 +68,19 @@ export class FakeDokployHttp {
         });
     }
 
+    /** Resolves once every request received so far has been answered or dropped (at once after close()). */
+    idle(): Promise<void> {
+        if (this.inFlight === 0) return Promise.resolve();
+        return new Promise((resolve) => this.idleWaiters.push(resolve));
+    }
+
+    private settle(): void {
+        for (const waiter of this.idleWaiters.splice(0)) waiter();
+    }
+
     close(): Promise<void> {
+        // Held requests are never answered now.
+        this.settle();
         for (const t of this.timers) clearTimeout(t);
         this.timers.clear();
         for (const socket of this.sockets) socket.destroy();
@@ -94,6 +109,15 @@ export class FakeDokployHttp {
     }
 
     private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+        this.inFlight++;
+        try {
+            await this.answer(req, res);
+        } finally {
+            if (--this.inFlight === 0) this.settle();
+        }
+    }
+
+    private async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
         const url = new URL(req.url ?? "/", "http://127.0.0.1");
         const query: Record<string, string> = {};
         // trpc-openapi keeps the first value of a repeated query parameter.
