@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { PROGRAM_UNDER_MOCKS_SPECS } from "./support/specBundles";
 
 // npm test needs no Docker: the real-engine scenarios live in test/engine/ and run with
 // `npm run test:engine` (test/support/engine/ starts the engine). This spec keeps that split honest.
@@ -33,19 +34,23 @@ describe("fast suite in parallel workers", () => {
     });
 
     // The slowest files are listed first so the two workers finish together; the last glob takes
-    // the rest. A glob mistake must not drop or repeat a spec.
-    it("runs every spec outside test/engine exactly once, slowest first", () => {
+    // the rest, and the program-under-mocks specs run through one bundle file (one warm-up). A
+    // glob or bundle mistake must not drop or repeat a spec.
+    it("runs every spec outside test/engine exactly once, the bundle and the slowest first", () => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const collect = require("mocha/lib/cli/collect-files.cjs") as (o: object) => { files: string[] };
         const fast = json(".mocharc.json") as { spec: string[]; ignore: string[]; extension: string[] };
         const files = collect({ ...fast, file: [], recursive: false, sort: false }).files.map((f) =>
             f.slice(root.length + 1),
         );
+        const bundle = "test/programUnderMocks.bundle.ts";
+        expect(files[0]).to.equal(bundle);
+        const run = [...files.slice(1), ...PROGRAM_UNDER_MOCKS_SPECS.map((name) => `test/${name}.spec.ts`)];
         const all = readdirSync(join(root, "test"), { recursive: true, encoding: "utf8" })
             .filter((f) => f.endsWith(".spec.ts") && !f.startsWith("engine/"))
             .map((f) => `test/${f}`);
-        expect(new Set(files).size).to.equal(files.length);
-        expect([...files].sort()).to.deep.equal(all.sort());
-        expect(files[0]).to.equal(fast.spec[0]);
+        expect(new Set(run).size, "a spec runs twice").to.equal(run.length);
+        expect([...run].sort()).to.deep.equal(all.sort());
+        expect(files[1]).to.equal(fast.spec[1]);
     });
 });
