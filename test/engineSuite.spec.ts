@@ -33,6 +33,14 @@ describe("fast suite in parallel workers", () => {
         expect(json(".mocharc.json")).to.include({ parallel: true });
     });
 
+    it("npm run test:file runs chosen files with the same runtime and setup as npm test", () => {
+        const fast = json(".mocharc.json") as { require: string[]; "node-option": string[] };
+        const script = (json("package.json") as { scripts: Record<string, string> }).scripts["test:file"];
+        for (const r of fast.require) expect(script).to.include(`--require ${r}`);
+        for (const o of fast["node-option"]) expect(script).to.include(`--node-option ${o}`);
+        expect(script).to.include("--no-config");
+    });
+
     // The slowest files are listed first so the two workers finish together; the last glob takes
     // the rest, and the program-under-mocks specs run through one bundle file (one warm-up). A
     // glob or bundle mistake must not drop or repeat a spec.
