@@ -154,8 +154,11 @@ async function runOne(request: NaiveRunRequest, errors: string[]): Promise<Naive
     } catch (e) {
         errors.push(`program: ${describeError(e)}`);
     }
-    // Let rejections raised by the last registrations reach the handlers.
-    await new Promise((r) => setTimeout(r, 100));
+    // Let rejections raised by the last registrations reach the handlers: Node reports an
+    // unhandled rejection once the microtask queue drains, so one timers turn (for zero-delay
+    // timers the program set) and one check turn after it are enough; no guessed delay.
+    await new Promise((r) => setTimeout(r, 0));
+    await new Promise((r) => setImmediate(r));
     return {
         registrations,
         invokes,
