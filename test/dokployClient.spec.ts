@@ -431,7 +431,7 @@ describe("Dokploy provider: each fault class on each operation", function () {
         healthCheck: { intervalSeconds: 2, timeoutSeconds: 2, startPeriodSeconds: 5, retries: 2 },
         updateConfig: { delaySeconds: 10, monitorSeconds: 10 },
     };
-    const start = (): Promise<FakeDokploy> => startFakeDokploy({ deployDurationMs: 5, swarm: { clock: "manual" } });
+    const start = (): Promise<FakeDokploy> => startFakeDokploy({ deployDurationMs: 1, swarm: { clock: "manual" } });
     const provider = (srv: FakeDokploy, slow = false): ReturnType<typeof fastProvider> =>
         fastProvider(srv.apiKey, { httpTimeoutMs: slow ? 100 : 2000, ...fakeTuning(srv) });
     const inputsOf = async (p: Awaited<ReturnType<typeof fastProvider>>, srv: FakeDokploy) => ({

@@ -88,7 +88,7 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
         let srv: FakeDokploy;
         let p: Provider;
         beforeEach(async () => {
-            srv = await startFakeDokploy({ version, deployDurationMs: 5, swarm: { clock: "manual" } });
+            srv = await startFakeDokploy({ version, deployDurationMs: 1, swarm: { clock: "manual" } });
             p = await fastProvider(srv.apiKey, fakeTuning(srv));
         });
         afterEach(async () => {

@@ -38,6 +38,9 @@ export function fakeSwarmClock(srv: FakeDokploy): RolloutClock {
 /**
  * Timings that hold only against the simulated fake started with `swarm: { clock: "manual" }`
  * and a short deployDurationMs (not against a real engine, whose deployments take seconds):
+ * - the first deployment poll 1 ms after the deploy call (growing ×1.5 to FAST_TUNING's 20 ms):
+ *   a 1 ms deployment (deployDurationMs: 1) is seen done at the first or second poll instead of
+ *   after 5 + 8 ms of idle waiting;
  * - deployTimeoutSeconds: 1 is a 50 ms deadline; an uncertain deploy's row is looked for 60 ms
  *   (the fake inserts it on the next tick);
  * - the rollout watch runs on the fake's clock, one poll round (3 calls) per 15 simulated s:
@@ -46,6 +49,7 @@ export function fakeSwarmClock(srv: FakeDokploy): RolloutClock {
  */
 export function fakeTuning(srv: FakeDokploy): Partial<ProviderTuning> {
     return {
+        pollInitialMs: 1,
         uncertainGraceMs: 60,
         deployTimeoutUnitMs: 50,
         rolloutCallIntervalMs: 5000,

@@ -20,7 +20,15 @@ function ajvFor(version: DokployVersion): Ajv {
     let ajv = ajvByVersion.get(version);
     if (!ajv) {
         // strict:false tolerates x-* keywords and OpenAPI-isms; verbose gives parentSchema/data.
-        ajv = new Ajv({ allErrors: true, strict: false, verbose: true, validateFormats: false });
+        // code.optimize:false skips ajv's pass that only shrinks the generated code: application.update
+        // compiles in ~100 ms instead of ~170-210 ms (once per version and process), same checks.
+        ajv = new Ajv({
+            allErrors: true,
+            strict: false,
+            verbose: true,
+            validateFormats: false,
+            code: { optimize: false },
+        });
         ajvByVersion.set(version, ajv);
     }
     return ajv;
