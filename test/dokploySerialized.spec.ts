@@ -13,7 +13,9 @@ describe("Dokploy provider, serialized and run in a fresh node process", functio
     this.timeout(30000);
     // One child process serves both versions: the text does not depend on the server's version,
     // and one process is what the engine runs for all resources of a stack.
-    // The child cannot share the fake's manual clock: scaled, 1 simulated s = 1 real ms.
+    // The child cannot share the fake's manual clock: scaled, 1 simulated s = 1 real ms. The watch
+    // keeps fakeTuning's pace in simulated time (a poll round per 15 s, 15 real ms), and a 1 ms
+    // deployment is polled for after 1 ms: the lifecycle's rollouts take ~80 requests, not ~160.
     const TIME_SCALE = 0.001;
     const servers = new Map<string, FakeDokploy>();
     let sp: SerializedProvider;
@@ -24,12 +26,20 @@ describe("Dokploy provider, serialized and run in a fresh node process", functio
                 await startFakeDokploy({
                     version,
                     apiKeys: [{ key: SENTINEL_TOKEN }],
-                    deployDurationMs: 10,
+                    deployDurationMs: 1,
                     swarm: { timeScale: TIME_SCALE },
                 }),
             );
         }
-        sp = await startSerializedProvider(createDokployProvider({ ...FAST_TUNING, rolloutTimeScale: TIME_SCALE }));
+        sp = await startSerializedProvider(
+            createDokployProvider({
+                ...FAST_TUNING,
+                pollInitialMs: 1,
+                rolloutCallIntervalMs: 5000,
+                rolloutPollMinMs: 5000,
+                rolloutTimeScale: TIME_SCALE,
+            }),
+        );
     });
     after(async () => {
         await sp?.close();
