@@ -32,8 +32,9 @@ async function rejection(p: Promise<unknown>): Promise<Error & Obj> {
 
 /**
  * Args with the recorded runs' short Swarm settings (real-rollout-log.md §0), for tests that are
- * not about the guide's defaults: their rollouts end within a poll round or two. The first test,
- * the rollout tests and the bad-image test keep the guide's defaults.
+ * not about the guide's defaults: their rollouts end within a poll round or two. The first test
+ * creates with the guide's defaults (then moves to these), the rollout tests and the bad-image
+ * test keep them.
  */
 function shortArgs(serverUrl: string, over: Obj = {}): Obj {
     return appArgs(serverUrl, {
@@ -132,15 +133,21 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
             const read = await p.read(id, outs);
             expect((await p.diff(id, read.props, inputs)).changes).to.equal(false);
 
+            // Each step changes one thing. The first one moves to the recorded runs' short Swarm
+            // settings, so the rollouts of the steps after it end within a poll round or two.
             const step = async (over: Obj, olds: Obj): Promise<{ calls: string[]; outs: Obj }> => {
-                const news = await checked(p, appArgs(srv.url, { env: { SECRET }, ...over }));
+                const news = await checked(p, shortArgs(srv.url, { env: { SECRET }, ...over }));
                 const d = await p.diff(id, olds, news);
                 expect(d.replaces).to.deep.equal([]);
                 const from = srv.requests.length;
                 const r = await p.update(id, olds, news);
                 return { calls: callsSince(srv, from).filter(isChange), outs: r.outs };
             };
-            let s = await step({ env: { SECRET, EXTRA: "1" } }, read.props);
+            let s = await step({}, read.props);
+            expect(s.calls).to.deep.equal(["application.update", "application.reload"]);
+            expect(app.healthCheckSwarm).to.deep.include({ Interval: 2e9, Retries: 2 });
+            expect(app.updateConfigSwarm).to.deep.include({ Delay: 10e9, Monitor: 10e9 });
+            s = await step({ env: { SECRET, EXTRA: "1" } }, s.outs);
             expect(s.calls).to.deep.equal(["application.saveEnvironment", "application.redeploy"]);
             s = await step({ env: { SECRET, EXTRA: "1" }, dockerImage: "nginx:1.27" }, s.outs);
             expect(s.calls).to.deep.equal(["application.saveDockerProvider", "application.redeploy"]);
@@ -162,7 +169,7 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
             const replace = await p.diff(
                 id,
                 s.outs,
-                await checked(p, appArgs(srv.url, { ...base, projectName: "other", appName: "web2" })),
+                await checked(p, shortArgs(srv.url, { ...base, projectName: "other", appName: "web2" })),
             );
             expect(replace.replaces).to.have.members(["projectName", "appName"]);
 
