@@ -1,13 +1,59 @@
 /**
  * Verification against real HTTP servers on 127.0.0.1: health polling with a deadline, and the
  * zero-downtime probe's figures for a healthy app and for one that is down for a known window.
+ * Where a test only needs time to pass (a deadline, a probe interval), it runs on a virtual clock:
+ * the requests stay real, the waiting between them is skipped.
  */
 import { expect } from "chai";
+import { VerifyClock } from "../automation/verify/clock";
 import { waitForHealthy } from "../automation/verify/health";
 import { RolloutResult } from "../components/dokploy/rollout/types";
 import { cutOver, describeCutOver, describeProbe, Probe, summarise } from "../automation/verify/probe";
 import { sameImage, verifyDeployment } from "../automation/verify/verify";
 import { Loopback, startLoopback, until } from "./support/loopback";
+
+/**
+ * Virtual time for automation/verify/clock.ts, behaving as the real clock does there: `now` is
+ * monotonic; `pause` ends early when its signal aborts and otherwise after `ms` (it moves the
+ * clock on by `ms`, after a turn of the event loop as a timer would); `every` ticks at each
+ * multiple of its period that the clock passes, in time order, like setInterval, until stopped.
+ */
+class VirtualClock implements VerifyClock {
+    private t = 0;
+    private readonly tickers = new Set<{ next: number; readonly ms: number; readonly tick: () => void }>();
+
+    now(): number {
+        return this.t;
+    }
+
+    async pause(ms: number, signal?: AbortSignal): Promise<void> {
+        if (signal?.aborted) return;
+        await new Promise((r) => setImmediate(r));
+        if (!signal?.aborted) this.advance(ms);
+    }
+
+    every(ms: number, tick: () => void): () => void {
+        const ticker = { next: this.t + ms, ms, tick };
+        this.tickers.add(ticker);
+        return () => this.tickers.delete(ticker);
+    }
+
+    /** Moves time on by `ms`, running the ticks that fall due on the way; returns how many ran. */
+    advance(ms: number): number {
+        const end = this.t + ms;
+        let ticks = 0;
+        for (;;) {
+            const due = [...this.tickers].filter((x) => x.next <= end).sort((a, b) => a.next - b.next)[0];
+            if (!due) break;
+            this.t = due.next;
+            due.next += due.ms;
+            ticks++;
+            due.tick();
+        }
+        this.t = end;
+        return ticks;
+    }
+}
 
 describe("verify: health endpoint", () => {
     let app: Loopback;
@@ -43,17 +89,21 @@ describe("verify: health endpoint", () => {
 
     it("gives up at the deadline for an app that never becomes healthy, naming the last answer", async () => {
         healthyAfter = Number.POSITIVE_INFINITY;
-        const r = await waitForHealthy(`${app.url}/api/health`, { deadlineMs: 200, intervalMs: 10 });
+        const clock = new VirtualClock();
+        const r = await waitForHealthy(`${app.url}/api/health`, { deadlineMs: 200, intervalMs: 40, clock });
         expect(r.ok).to.equal(false);
-        expect(r.attempts).to.be.greaterThan(1);
+        // One attempt every 40 ms from 0 to 160 ms, none at the deadline itself.
+        expect(r.attempts).to.equal(5);
+        expect(hits).to.equal(5);
+        expect(r.elapsedMs).to.equal(200);
         if (!r.ok) expect(r.last).to.equal("HTTP 503");
     });
 
     it("holds the deadline even when a request hangs longer than the deadline", async function () {
-        // A 10 s request timeout must be clamped to the 200 ms that remain; mocha's 3 s limit proves it.
+        // A 10 s request timeout must be clamped to the 25 ms that remain; mocha's 3 s limit proves it.
         this.timeout(3000);
         hang = true;
-        const r = await waitForHealthy(`${app.url}/api/health`, { deadlineMs: 200, requestTimeoutMs: 10_000 });
+        const r = await waitForHealthy(`${app.url}/api/health`, { deadlineMs: 25, requestTimeoutMs: 10_000 });
         expect(r.ok).to.equal(false);
         if (!r.ok) expect(r.last).to.match(/no answer within/);
     });
@@ -72,8 +122,10 @@ describe("verify: health endpoint", () => {
 
     it("reports a connection refused without throwing", async () => {
         await app.close();
-        const r = await waitForHealthy(`${app.url}/api/health`, { deadlineMs: 100, intervalMs: 10 });
+        const clock = new VirtualClock();
+        const r = await waitForHealthy(`${app.url}/api/health`, { deadlineMs: 100, intervalMs: 10, clock });
         expect(r.ok).to.equal(false);
+        expect(r.attempts).to.equal(10);
         if (!r.ok) expect(r.last).to.equal("ECONNREFUSED");
         app = await startLoopback((_q, s) => s.end());
     });
@@ -91,32 +143,53 @@ describe("verify: zero-downtime probe", () => {
     });
     afterEach(() => app.close());
 
+    /** A probe on virtual time: `run(ms)` moves the clock on and waits until every request sent meanwhile is answered. */
+    function virtualProbe(intervalMs: number, url = app.url) {
+        const clock = new VirtualClock();
+        const probe = new Probe(url, { intervalMs, clock }).start();
+        let sent = 1;
+        const answered = () => probe.answered.ok + probe.answered.failed;
+        const run = async (ms: number) => {
+            sent += clock.advance(ms);
+            await until(() => answered() === sent, `${sent} answers`);
+        };
+        return { clock, probe, run };
+    }
+
     it("reports no failures and no outage for a healthy app", async () => {
-        const probe = new Probe(app.url, { intervalMs: 20 }).start();
-        await until(() => probe.answered.ok >= 10, "10 answers");
+        const { probe, run } = virtualProbe(20);
+        await run(9 * 20);
+        expect(probe.answered.ok).to.equal(10);
         const r = await probe.stop();
         expect(r.failures).to.equal(0);
         expect(r.longestGapMs).to.equal(0);
-        expect(r.sent).to.be.at.least(10);
+        expect(r.sent).to.equal(10);
+        expect(r.durationMs).to.equal(180);
     });
 
     it("measures an outage during the cut-over within one probe interval", async () => {
+        // Requests go out at 0, 50, 100…; the app goes down 20 ms after one and comes back 45 ms
+        // after another, so the outage falls between send times as a real one does.
         const intervalMs = 50;
-        const probe = new Probe(app.url, { intervalMs }).start();
-        await until(() => probe.answered.ok >= 3, "the app to answer before the cut-over");
-        const wentDown = performance.now();
+        const { clock, probe, run } = virtualProbe(intervalMs);
+        await run(2 * intervalMs + 20);
+        expect(probe.answered.ok, "the app answered before the cut-over").to.equal(3);
+        const wentDown = clock.now();
         down = true;
-        await until(() => probe.answered.failed >= 6, "the probe to see the outage");
+        await run(6 * intervalMs + 25);
+        expect(probe.answered.failed, "the probe saw the outage").to.equal(6);
         down = false;
-        const outage = performance.now() - wentDown;
-        const okBefore = probe.answered.ok;
-        await until(() => probe.answered.ok >= okBefore + 3, "the app to answer again");
+        const outage = clock.now() - wentDown;
+        await run(3 * intervalMs);
+        expect(probe.answered.ok, "the app answered again").to.equal(6);
         const r = await probe.stop();
-        expect(r.failures).to.be.at.least(6);
+        expect(r.failures).to.equal(6);
         expect(
             Math.abs(r.longestGapMs - outage),
             `measured ${r.longestGapMs} ms for a ${Math.round(outage)} ms outage`,
         ).to.be.at.most(intervalMs);
+        // First failed request sent at 150 ms, the next successful one at 450 ms.
+        expect(r.longestGapMs).to.equal(300);
         expect(r.samples).to.deep.equal(["HTTP 503"]);
     });
 
@@ -138,17 +211,15 @@ describe("verify: zero-downtime probe", () => {
         let version = "v1";
         const versioned = await startLoopback((_q, res) => res.end(JSON.stringify({ status: "ok", version })));
         try {
-            const probe = new Probe(versioned.url, { intervalMs: 10 }).start();
-            await until(() => probe.answered.ok >= 3, "v1 answers");
+            const { probe, run } = virtualProbe(100, versioned.url);
+            await run(2 * 100);
             version = "v2";
-            const okBefore = probe.answered.ok;
-            await until(() => probe.answered.ok >= okBefore + 3, "v2 answers");
+            await run(3 * 100);
             const r = await probe.stop();
             expect(r.versions.map((v) => v.version)).to.deep.equal(["v1", "v2"]);
             const cut = cutOver(r, probe.firstVersion, "v2");
-            expect(cut).to.include({ oldVersion: "v1", newVersion: "v2" });
-            expect(cut.firstNewMs).to.be.greaterThan(cut.lastOldMs as number);
-            expect(describeCutOver(cut)).to.match(/^first v2 \+\d+\.\d s, last v1 \+\d+\.\d s$/);
+            expect(cut).to.include({ oldVersion: "v1", newVersion: "v2", lastOldMs: 200, firstNewMs: 300 });
+            expect(describeCutOver(cut)).to.equal("first v2 +0.3 s, last v1 +0.2 s");
         } finally {
             await versioned.close();
         }

@@ -2,6 +2,9 @@
  * Waits for the app's health endpoint to answer 200, polling until a deadline. Each attempt has
  * its own timeout so a hung server cannot stretch the deadline, and Ctrl-C ends the wait at once.
  */
+import { pause, REAL_CLOCK, VerifyClock } from "./clock";
+
+export { pause };
 
 export interface HealthOptions {
     /** How long the app may take to become healthy after the update. */
@@ -11,6 +14,8 @@ export interface HealthOptions {
     /** Longest single request. */
     readonly requestTimeoutMs?: number;
     readonly signal?: AbortSignal;
+    /** Measures the deadline and paces the attempts (real time unless given; tests pass a virtual one). */
+    readonly clock?: VerifyClock;
 }
 
 export type HealthResult =
@@ -67,44 +72,31 @@ export async function probeOnce(
     }
 }
 
-/** Resolves after `ms`, or early (without error) when `signal` aborts. */
-export function pause(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-        if (signal?.aborted) return resolve();
-        const done = () => {
-            clearTimeout(timer);
-            signal?.removeEventListener("abort", done);
-            resolve();
-        };
-        const timer = setTimeout(done, ms);
-        signal?.addEventListener("abort", done, { once: true });
-    });
-}
-
 export async function waitForHealthy(url: string, opts: HealthOptions): Promise<HealthResult> {
     const interval = opts.intervalMs ?? 500;
-    const started = performance.now();
+    const clock = opts.clock ?? REAL_CLOCK;
+    const started = clock.now();
     const deadline = started + opts.deadlineMs;
     let attempts = 0;
     let last = "not tried";
     for (;;) {
-        const remaining = deadline - performance.now();
+        const remaining = deadline - clock.now();
         if (remaining <= 0 || opts.signal?.aborted) break;
         attempts++;
         const requestTimeout = opts.requestTimeoutMs ?? 5000;
         const r = await probeOnce(url, Math.max(1, Math.min(requestTimeout, remaining)), opts.signal, {
             readVersion: true,
         });
-        if (r.status === 200) return { ok: true, attempts, elapsedMs: performance.now() - started, version: r.version };
+        if (r.status === 200) return { ok: true, attempts, elapsedMs: clock.now() - started, version: r.version };
         // An attempt cut short by the deadline says nothing new about the app: keep the last real answer.
         const clippedByDeadline = r.timedOut === true && remaining < requestTimeout && attempts > 1;
         if (!clippedByDeadline) last = r.status !== undefined ? `HTTP ${r.status}` : (r.error ?? "no answer");
-        await pause(Math.min(interval, Math.max(0, deadline - performance.now())), opts.signal);
+        await clock.pause(Math.min(interval, Math.max(0, deadline - clock.now())), opts.signal);
     }
     return {
         ok: false,
         attempts,
-        elapsedMs: performance.now() - started,
+        elapsedMs: clock.now() - started,
         last: opts.signal?.aborted ? "interrupted" : last,
     };
 }

@@ -11,12 +11,15 @@
  * When the body carries `version`, each answer keeps it, so the report shows which version
  * answered over time (start-first: both answer alternately for about 1 s, real-rollout-log §1.6).
  */
+import { REAL_CLOCK, VerifyClock } from "./clock";
 import { probeOnce } from "./health";
 
 export interface ProbeOptions {
     /** Time between requests; 200 ms = 5 requests per second. */
     readonly intervalMs?: number;
     readonly requestTimeoutMs?: number;
+    /** Paces the requests and stamps their send times (real time unless given; tests pass a virtual one). */
+    readonly clock?: VerifyClock;
 }
 
 /** One request as the report plots it: send time relative to the probe's start. */
@@ -66,7 +69,8 @@ export class Probe {
     private readonly samples: Sample[] = [];
     private readonly pending = new Set<Promise<void>>();
     private readonly abort = new AbortController();
-    private timer?: NodeJS.Timeout;
+    private readonly clock: VerifyClock;
+    private stopTicking?: () => void;
     private startedAt = 0;
     private startedEpoch = 0;
 
@@ -76,10 +80,11 @@ export class Probe {
     ) {
         this.interval = opts.intervalMs ?? 200;
         this.timeout = opts.requestTimeoutMs ?? 2000;
+        this.clock = opts.clock ?? REAL_CLOCK;
     }
 
     get running(): boolean {
-        return this.timer !== undefined;
+        return this.stopTicking !== undefined;
     }
 
     get intervalMs(): number {
@@ -102,16 +107,16 @@ export class Probe {
     }
 
     start(): this {
-        if (this.timer) return this;
-        this.startedAt = performance.now();
+        if (this.stopTicking) return this;
+        this.startedAt = this.clock.now();
         this.startedEpoch = Date.now();
         this.fire();
-        this.timer = setInterval(() => this.fire(), this.interval);
+        this.stopTicking = this.clock.every(this.interval, () => this.fire());
         return this;
     }
 
     private fire(): void {
-        const sample: Sample = { sentAt: performance.now() };
+        const sample: Sample = { sentAt: this.clock.now() };
         this.samples.push(sample);
         const p = probeOnce(this.url, this.timeout, this.abort.signal, { readVersion: true }).then((r) => {
             // 5xx and no answer are outages; 4xx still means the app (not the proxy) answered.
@@ -125,9 +130,9 @@ export class Probe {
 
     /** Stops sending, lets requests in flight finish (each bounded by its timeout), and reports. */
     async stop(): Promise<ProbeReport> {
-        if (this.timer) clearInterval(this.timer);
-        this.timer = undefined;
-        const stoppedAt = performance.now();
+        this.stopTicking?.();
+        this.stopTicking = undefined;
+        const stoppedAt = this.clock.now();
         await Promise.all([...this.pending]);
         return summarise(this.samples, this.startedAt, stoppedAt, this.interval, this.startedEpoch);
     }
