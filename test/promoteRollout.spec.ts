@@ -9,7 +9,6 @@ import { expect } from "chai";
 import { readFile } from "node:fs/promises";
 import * as path from "node:path";
 import { Harness, harness } from "./support/promoteHarness";
-import { until } from "./support/loopback";
 import { UNHEALTHY_REASON } from "./support/memoryRollout";
 
 /** The position of the first output line matching `re` (throws when there is none). */
@@ -141,10 +140,12 @@ describe("promote: verification follows Swarm's rollout", () => {
         h.engine.upWaitsForRollout = false;
         h.slow.add("v2"); // a rollout that would otherwise run to its deadline
         const ac = new AbortController();
-        const running = h.run(["--only", "dev", "--yes", "--image-tag", "v2"], { signal: ac.signal });
-        await until(() => h.swarm.log.includes("dev v2 task_started"), "the new task to start");
-        ac.abort();
-        const r = await running;
+        // Ctrl-C as the new task starts: on the swarm's own clock, so no deadline can come first.
+        h.swarm.onStep.add((line) => {
+            if (line === "dev v2 task_started") ac.abort();
+        });
+        const r = await h.run(["--only", "dev", "--yes", "--image-tag", "v2"], { signal: ac.signal });
+        expect(h.swarm.log).to.include("dev v2 task_started");
         expect(r.exitCode).to.equal(130);
         expect((await h.history("dev")).map((x) => `${x.status} ${x.version} ${x.reason ?? ""}`)).to.deep.equal([
             "started v1 ",

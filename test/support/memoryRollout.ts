@@ -15,6 +15,15 @@
  * - first deployment (§2 "0-initial-v1"): nothing answers (502) until the first task is healthy
  *   (+2.8 s); a created service has no UpdateStatus, so healthy is the end.
  * - slow beyond the deadline: healthy only after the deadline (the watch gives up first).
+ *
+ * The steps (and the deadline, a step of its own) fire one after another, each its scaled delay
+ * after the one before, so a loaded machine can stretch a rollout but never reorder it. What the
+ * tests check needs the order of the states, not their length, except for one thing a real probe
+ * sees because the states last seconds: the old version answers alone for 2.8 s (§1.6), ~14
+ * intervals of the 200 ms probe, before the new task is healthy. So the step that first changes
+ * what answers waits, besides its delay, until the health URL has answered once since the update
+ * began (`askedBefore`): the probe, started before the update call, sees the old version first
+ * however short the scale and however loaded the machine.
  */
 import { EnvironmentName } from "../../components/config";
 import { RolloutEvent, RolloutResult, RolloutSettings } from "../../components/dokploy/rollout/types";
@@ -33,6 +42,12 @@ export type RolloutKind = "good" | "bad" | "slow";
 
 const NO_ROLLOUT_MS = 5000;
 
+/**
+ * Longest real wait for the health URL to answer before a held step fires anyway: only a swarm
+ * whose app nobody asks (an `up` without promotion's probe) gets there, and it still completes.
+ */
+const NO_OBSERVER_MS = 2000;
+
 interface Step {
     readonly atS: number;
     readonly kind?: RolloutEvent["kind"];
@@ -40,6 +55,10 @@ interface Step {
     /** What answers the health URL from this step on. */
     readonly answering?: readonly string[];
     readonly outcome?: RolloutResult["outcome"];
+    /** Fires only once the health URL answered after the update was submitted (see above). */
+    readonly afterAnswer?: boolean;
+    /** The rollout's deadline (the watch gives up), on the same clock as the steps. */
+    readonly deadline?: boolean;
 }
 
 function script(kind: RolloutKind, from: string | undefined, to: string, image: (v: string) => string): Step[] {
@@ -59,7 +78,7 @@ function script(kind: RolloutKind, from: string | undefined, to: string, image: 
     if (kind === "slow") return [...start, { atS: 10_000, kind: "task_healthy", answering: [to] }];
     return [
         ...start,
-        { atS: 2.8, kind: "task_healthy", answering: [from, to] },
+        { atS: 2.8, kind: "task_healthy", answering: [from, to], afterAnswer: true },
         { atS: 3.9, answering: [to] },
         { atS: 5.9, kind: "old_task_stopped", detail: `exit 143, ${image(from)}` },
         { atS: 22.8, kind: "completed", outcome: "completed" },
@@ -72,6 +91,12 @@ export class SimulatedRollout {
     endedAt?: number;
     private readonly listeners = new Set<() => void>();
     readonly onEvent = new Set<(e: RolloutEvent) => void>();
+    /**
+     * How many times the health URL had been asked when this update began: at its submission, or
+     * earlier when a watch was already waiting for it (promotion asks for the watch right after
+     * starting its probe, before the update call). Answers after that are this update's.
+     */
+    askedBefore = 0;
 
     constructor(
         readonly env: EnvironmentName,
@@ -133,7 +158,13 @@ export class MemorySwarm {
     private readonly answering = new Map<EnvironmentName, readonly string[]>();
     private readonly images = new Map<EnvironmentName, string>();
     private readonly timers = new Set<NodeJS.Timeout>();
+    private readonly turns = new Set<NodeJS.Immediate>();
     private readonly started = new Set<() => void>();
+    /** How often each environment's health URL was asked, and who waits for the next answer. */
+    private readonly asked = new Map<EnvironmentName, number>();
+    private readonly askWaiters = new Set<() => void>();
+    /** Called after every step with its log line (`<env> <version> <kind>`), e.g. to press Ctrl-C at one. */
+    readonly onStep = new Set<(line: string) => void>();
     private turn = 0;
 
     constructor(
@@ -151,7 +182,10 @@ export class MemorySwarm {
     /** The version answering the health URL now (alternating while both tasks are in DNS); undefined = 502. */
     answer(env: EnvironmentName): string | undefined {
         const a = this.answering.get(env);
-        return a?.length ? a[this.turn++ % a.length] : undefined;
+        const version = a?.length ? a[this.turn++ % a.length] : undefined;
+        this.asked.set(env, (this.asked.get(env) ?? 0) + 1);
+        for (const w of [...this.askWaiters]) w();
+        return version;
     }
 
     servingImage(env: EnvironmentName): string | undefined {
@@ -166,24 +200,69 @@ export class MemorySwarm {
         const r = new SimulatedRollout(env, version, Date.now(), fromImage, toImage);
         this.rollouts.push(r);
         const kind: RolloutKind = this.bad.has(version) ? "bad" : this.slow.has(version) ? "slow" : "good";
-        for (const step of script(kind, from, version, (v) => this.o.image(env, v))) {
-            const timer = setTimeout(() => {
-                this.timers.delete(timer);
-                if (step.answering) this.answering.set(env, step.answering);
-                if (step.outcome === "completed") this.images.set(env, toImage);
-                if (step.kind) this.log.push(`${env} ${version} ${step.kind}`);
-                r.emit(step.kind ? { at: Date.now(), kind: step.kind, detail: step.detail } : undefined, step.outcome);
-            }, step.atS * this.o.msPerSecond);
-            this.timers.add(timer);
-        }
-        // The deadline is a step on the same scaled clock, so a loaded machine cannot reorder it.
-        const deadline = setTimeout(() => {
-            this.timers.delete(deadline);
-            r.passDeadline();
-        }, this.deadlineMs);
-        this.timers.add(deadline);
+        r.askedBefore = this.asked.get(env) ?? 0;
+        // The deadline is a step on the same clock, ordered with the others (sort is stable).
+        const steps = [
+            ...script(kind, from, version, (v) => this.o.image(env, v)),
+            { atS: rolloutDeadline(this.settings).ms / 1000, deadline: true },
+        ].sort((a, b) => a.atS - b.atS);
+        const fire = (step: Step) => {
+            if (step.deadline) return r.passDeadline();
+            if (step.answering) this.answering.set(env, step.answering);
+            if (step.outcome === "completed") this.images.set(env, toImage);
+            if (step.kind) this.log.push(`${env} ${version} ${step.kind}`);
+            r.emit(step.kind ? { at: Date.now(), kind: step.kind, detail: step.detail } : undefined, step.outcome);
+            if (step.kind) for (const l of this.onStep) l(`${env} ${version} ${step.kind}`);
+        };
+        const next = (i: number) => {
+            const step = steps[i];
+            if (!step) return;
+            this.after((step.atS - (steps[i - 1]?.atS ?? 0)) * this.o.msPerSecond, () => {
+                const go = () => {
+                    fire(step);
+                    next(i + 1);
+                };
+                if (step.afterAnswer) this.onceAsked(env, r.askedBefore, go);
+                else go();
+            });
+        };
+        next(0);
         for (const l of this.started) l();
         return r;
+    }
+
+    /** Runs `run` after `ms`; below Node's 1 ms timer floor, on the event loop's next turn. */
+    private after(ms: number, run: () => void): void {
+        if (ms < 1) {
+            const turn = setImmediate(() => {
+                this.turns.delete(turn);
+                run();
+            });
+            this.turns.add(turn);
+            return;
+        }
+        const timer = setTimeout(() => {
+            this.timers.delete(timer);
+            run();
+        }, ms);
+        this.timers.add(timer);
+    }
+
+    /** Runs `go` (on a timer of its own) once `env`'s health URL was asked more than `count` times. */
+    private onceAsked(env: EnvironmentName, count: number, go: () => void): void {
+        if ((this.asked.get(env) ?? 0) > count) return go();
+        const done = () => {
+            this.askWaiters.delete(check);
+            clearTimeout(fallback);
+            this.timers.delete(fallback);
+            this.after(0, go);
+        };
+        const check = () => {
+            if ((this.asked.get(env) ?? 0) > count) done();
+        };
+        const fallback = setTimeout(done, NO_OBSERVER_MS);
+        this.timers.add(fallback);
+        this.askWaiters.add(check);
     }
 
     /** The memory RolloutWatch: waits for the rollout started at or after `since`, then for its end. */
@@ -196,9 +275,10 @@ export class MemorySwarm {
             const deadline = rolloutDeadline(this.settings);
             // The watcher's "create" rules with an empty baseline: with no rollout coming, judge what runs now.
             const steady = req.firstDeploy === true && req.baseline !== undefined;
+            const asked = this.asked.get(env) ?? 0;
             const rollout = steady
                 ? this.rollouts.find((r) => r.env === env && r.startedAt >= req.since)
-                : await this.rolloutSince(env, req.since, req.signal);
+                : await this.rolloutSince(env, req.since, asked, req.signal);
             if (steady && !rollout) {
                 const image = this.images.get(env);
                 const ok = image === req.expectedImage;
@@ -249,9 +329,14 @@ export class MemorySwarm {
     private async rolloutSince(
         env: EnvironmentName,
         since: number,
+        asked: number,
         signal?: AbortSignal,
     ): Promise<SimulatedRollout | undefined> {
-        const find = () => this.rollouts.find((r) => r.env === env && r.startedAt >= since);
+        const find = () => {
+            const r = this.rollouts.find((x) => x.env === env && x.startedAt >= since);
+            if (r) r.askedBefore = Math.min(r.askedBefore, asked);
+            return r;
+        };
         const existing = find();
         if (existing) return existing;
         return new Promise((resolve, reject) => {
@@ -283,5 +368,8 @@ export class MemorySwarm {
     dispose(): void {
         for (const t of this.timers) clearTimeout(t);
         this.timers.clear();
+        for (const t of this.turns) clearImmediate(t);
+        this.turns.clear();
+        this.askWaiters.clear();
     }
 }

@@ -20,8 +20,23 @@ import { Loopback, startLoopback } from "./loopback";
 import { MemoryEngine } from "./memoryEngine";
 import { MemorySwarm } from "./memoryRollout";
 
-/** Real ms per simulated second: a good rollout (22.8 s) takes ~90 ms, a rollback (36.7 s) ~150 ms. */
-export const MS_PER_SECOND = 4;
+/**
+ * Real ms per simulated second. The tests need the states' order, which the swarm keeps however
+ * loaded the machine is (its steps fire one after another, at least 1 ms apart), and the old
+ * version seen before the cut-over, which it waits for (test/support/memoryRollout.ts); the
+ * states' length in real time proves nothing here, so a rollout takes a few ms and the deadline
+ * (103 s) about 10.
+ */
+export const MS_PER_SECOND = 0.1;
+
+/**
+ * Probe every 10 ms (the shortest interval the command takes) and keep probing one interval after
+ * Swarm completed (the command's default is three): the simulated app changes nothing after
+ * `completed`, and one interval is enough for the probe to send (and verification to wait for)
+ * at least one more request then, so the new version's answer is recorded.
+ */
+const PROBE_INTERVAL_MS = 10;
+const PROBE_SETTLE_MS = PROBE_INTERVAL_MS;
 
 export const REPO = path.resolve(__dirname, "..", "..");
 
@@ -127,9 +142,9 @@ export async function harness(
                     "--health-timeout",
                     "0.3",
                     "--probe-interval",
-                    "20",
+                    String(PROBE_INTERVAL_MS),
                     "--probe-settle",
-                    "60",
+                    String(PROBE_SETTLE_MS),
                     ...args,
                 ],
                 {},
