@@ -4,7 +4,29 @@
  */
 import { expect } from "chai";
 import { LiveProgress, PlainProgress } from "../automation/progress";
-import { until } from "./support/loopback";
+
+/**
+ * Runs `start` with setInterval captured: LiveProgress (automation/progress.ts) arms one
+ * setInterval per step, synchronously when the step starts, and clears it when the step ends.
+ * The test fires that interval's ticks itself instead of waiting 100 ms for each.
+ */
+function capturingInterval<T>(start: () => T): { result: T; tick: () => void; delayMs?: number } {
+    const real = globalThis.setInterval;
+    let captured: { run: () => void; ms?: number } | undefined;
+    globalThis.setInterval = ((run: () => void, ms?: number) => {
+        captured = { run, ms };
+        // A Timeout that never fires on its own: the test ticks `run`; clearInterval accepts it.
+        return real(() => undefined, 2 ** 31 - 1).unref();
+    }) as typeof setInterval;
+    try {
+        const result = start();
+        if (!captured) throw new Error("no interval was set");
+        const c = captured;
+        return { result, tick: () => c.run(), delayMs: c.ms };
+    } finally {
+        globalThis.setInterval = real;
+    }
+}
 
 describe("promotion progress", () => {
     it("plain: a start line and an outcome line with elapsed time per step", async () => {
@@ -41,19 +63,33 @@ describe("promotion progress", () => {
         } as unknown as NodeJS.WriteStream;
         const p = new LiveProgress(stream);
         let release: () => void = () => undefined;
-        const running = p.step(
-            "qa: update to v1",
-            () =>
-                new Promise<void>((r) => {
-                    release = r;
-                }),
+        const {
+            result: running,
+            tick,
+            delayMs,
+        } = capturingInterval(() =>
+            p.step(
+                "qa: update to v1",
+                () =>
+                    new Promise<void>((r) => {
+                        release = r;
+                    }),
+            ),
         );
-        await until(() => out.split("\r\x1b[2K").length > 3, "a few redraws");
+        expect(delayMs).to.equal(100);
+        tick();
+        tick();
+        expect(out.split("\r\x1b[2K")).to.have.length(4); // the first draw and two redraws
+        // Each redraw replaces the line with the spinner's next frame.
+        expect(out).to.match(/^\r\x1b\[2K⠙ qa: update to v1 \d+ ms\r\x1b\[2K⠹ qa: update to v1 \d+ ms\r\x1b\[2K⠸ /);
         p.info("a message while the step runs");
         release();
         await running;
-        expect(out).to.match(/\r\x1b\[2K[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] qa: update to v1 \d+ ms/);
         expect(out).to.include("\r\x1b[2Ka message while the step runs\n");
         expect(out).to.match(/\r\x1b\[2K✔ qa: update to v1 \(\d+ ms\)\n$/);
+        // Once the step has ended, a late tick draws nothing.
+        const ended = out;
+        tick();
+        expect(out).to.equal(ended);
     });
 });
