@@ -1,45 +1,33 @@
 // Input validation with ajv against the request schemas of the chosen version's OpenAPI
 // document (normalized by schema.ts), reported as zod issues. Schemas are compiled lazily,
-// once per version and procedure, so starting a server stays cheap.
-import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+// once per version and procedure (and kept between processes, validatorCache.ts), so starting a
+// server stays cheap.
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { ApiError, type Issue } from "./errors";
 import { inputSchema, isRecord, type Route, type Schema } from "./openapi";
 import { normalizeInputSchema } from "./schema";
 import * as zi from "./issues";
 import type { DokployVersion } from "./types";
+import { cachedValidator } from "./validatorCache";
 
 interface Compiled {
     schema: Schema;
     validate: ValidateFunction;
 }
 
-const ajvByVersion = new Map<DokployVersion, Ajv>();
 const compiled = new Map<string, Compiled>();
 
-function ajvFor(version: DokployVersion): Ajv {
-    let ajv = ajvByVersion.get(version);
-    if (!ajv) {
-        // strict:false tolerates x-* keywords and OpenAPI-isms; verbose gives parentSchema/data.
-        // code.optimize:false skips ajv's pass that only shrinks the generated code: application.update
-        // compiles in ~100 ms instead of ~170-210 ms (once per version and process), same checks.
-        ajv = new Ajv({
-            allErrors: true,
-            strict: false,
-            verbose: true,
-            validateFormats: false,
-            code: { optimize: false },
-        });
-        ajvByVersion.set(version, ajv);
-    }
-    return ajv;
+/** The normalized input schema of a procedure, as validateInput checks it. */
+export function routeInputSchema(version: DokployVersion, route: Route): Schema {
+    return normalizeInputSchema(inputSchema(route), version, route.name);
 }
 
 function compile(version: DokployVersion, route: Route): Compiled {
     const key = `${version} ${route.name}`;
     let entry = compiled.get(key);
     if (!entry) {
-        const schema = normalizeInputSchema(inputSchema(route), version, route.name);
-        entry = { schema, validate: ajvFor(version).compile(schema) };
+        const schema = routeInputSchema(version, route);
+        entry = { schema, validate: cachedValidator(version, schema) };
         compiled.set(key, entry);
     }
     return entry;
