@@ -222,7 +222,7 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
         this.timeout(20000);
         let srv: FakeDokploy;
         beforeEach(async () => {
-            srv = await startFakeDokploy({ version, apiKeys: [{ key: SENTINEL_KEY }] });
+            srv = await startFakeDokploy({ version, apiKeys: [{ key: SENTINEL_KEY }], deployDurationMs: 1 });
         });
         afterEach(() => srv.close());
 
