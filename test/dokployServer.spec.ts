@@ -2,9 +2,6 @@
 // come from /work/shared/dokploy/real-server-log.md (v0.25.6) and v0.30-differences.md.
 import { expect } from "chai";
 import { startFakeDokploy, type FakeDokploy, type FakeDokployOptions } from "./support/dokploy";
-import { routeTable } from "./support/dokploy/openapi";
-import { routeInputSchema } from "./support/dokploy/validation";
-import { compileValidator, loadValidator, validatorCode } from "./support/dokploy/validatorCache";
 
 interface Reply {
     status: number;
@@ -1294,48 +1291,4 @@ describe("fake Dokploy v0.30.2 differences", () => {
         // port.create requires publishMode and protocol since v0.29
         expect((await c.post("port.create", { applicationId, publishedPort: 1, targetPort: 2 })).status).to.equal(400);
     });
-});
-
-describe("fake Dokploy: validators kept between processes (validatorCache.ts)", () => {
-    // A later process evaluates the stored standalone code instead of compiling: it must give the
-    // same verdicts and the same errors (with verbose's schema, parentSchema and data).
-    const inputs: unknown[] = [
-        {},
-        null,
-        "text",
-        { applicationId: "a1", name: "n", appName: "web", environmentId: "e1", description: null },
-        { applicationId: 7, name: "", appName: "bad name!", unknownKey: 1 },
-        {
-            applicationId: "a1",
-            replicas: "2",
-            healthCheckSwarm: { Test: "curl", Interval: "x", Extra: true },
-            updateConfigSwarm: { Parallelism: 1, Order: "sideways", Delay: -1 },
-            rollbackConfigSwarm: null,
-            placementSwarm: { Constraints: [1], Preferences: [{ Spread: { SpreadDescriptor: 2 } }] },
-            modeSwarm: { Replicated: { Replicas: "many" }, Global: {} },
-        },
-        { host: "", port: 70000, https: "yes", certificateType: "none", applicationId: "a1", path: 3 },
-        { applicationId: "a1", env: 3, buildArgs: null, buildSecrets: null, createEnvFile: null },
-    ];
-    for (const version of ["v0.25.6", "v0.30.2"] as const) {
-        it(`${version}: the stored code of a validator answers as the compiled one`, () => {
-            // application.update (nested swarm objects, enums, nullable, bigint) compiles in ~100 ms:
-            // checked on the version whose document is the larger.
-            const procedures = ["application.create", "domain.create", "application.saveEnvironment"];
-            if (version === "v0.30.2") procedures.push("application.update");
-            for (const procedure of procedures) {
-                const route = routeTable(version).byLowerName.get(procedure.toLowerCase())!;
-                const compiled = compileValidator(version, routeInputSchema(version, route));
-                const loaded = loadValidator(validatorCode(version, compiled));
-                expect(loaded).to.not.equal(compiled);
-                for (const input of inputs) {
-                    const verdict = (v: typeof compiled): unknown => ({
-                        valid: v(structuredClone(input)),
-                        errors: JSON.stringify(v.errors ?? null),
-                    });
-                    expect(verdict(loaded), `${procedure} ${JSON.stringify(input)}`).to.deep.equal(verdict(compiled));
-                }
-            }
-        });
-    }
 });

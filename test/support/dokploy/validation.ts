@@ -17,16 +17,11 @@ interface Compiled {
 
 const compiled = new Map<string, Compiled>();
 
-/** The normalized input schema of a procedure, as validateInput checks it. */
-export function routeInputSchema(version: DokployVersion, route: Route): Schema {
-    return normalizeInputSchema(inputSchema(route), version, route.name);
-}
-
 function compile(version: DokployVersion, route: Route): Compiled {
     const key = `${version} ${route.name}`;
     let entry = compiled.get(key);
     if (!entry) {
-        const schema = routeInputSchema(version, route);
+        const schema = normalizeInputSchema(inputSchema(route), version, route.name);
         entry = { schema, validate: cachedValidator(version, schema) };
         compiled.set(key, entry);
     }

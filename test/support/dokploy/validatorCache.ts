@@ -1,12 +1,13 @@
 // Compiled ajv validators, kept between processes. Compiling the request schemas costs ~275 ms
-// of CPU per process (application.update alone ~100 ms per version), and every mocha worker or
-// test process that starts a fake compiles the same ones. A validator's code is ajv's own
-// standalone output for it (`ajv/dist/standalone`: the function `compile` returned, as module
-// text), stored under a hash of the ajv version, the options and the schema, so a changed schema,
-// option or ajv is a new entry and an entry never goes stale. Files are written under another
-// name and renamed into place: a reader sees a whole file or none. The folder is the repository's
-// node_modules/.cache (where tools keep such caches; `npm ci` starts it empty); any failure to
-// read or write it falls back to compiling.
+// of CPU per process (application.update alone ~100 ms per version, plus ~65 ms to load ajv),
+// and every mocha worker or test process that starts a fake compiles the same ones. A validator
+// is ajv's own standalone code for its schema (`ajv/dist/standalone`: the function `compile`
+// returns, as module text), stored under a hash of the ajv version, the options and the schema,
+// so a changed schema, option or ajv is a new entry and an entry never goes stale. Every process
+// runs that code, the one that compiled it too, so the fake's validation tests check the code
+// every run uses. Files are written under another name and renamed into place: a reader sees a
+// whole file or none. The folder is the repository's node_modules/.cache (where tools keep such
+// caches; `npm ci` starts it empty); a failure to read or write it falls back to compiling.
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -42,25 +43,21 @@ function ajvFor(version: DokployVersion): AjvClass {
     return ajv;
 }
 
-/** Compiles with ajv, as validation did before the cache. */
-export function compileValidator(version: DokployVersion, schema: Schema): ValidateFunction {
-    return ajvFor(version).compile(schema);
-}
-
-/** ajv's standalone module text of a validator compileValidator returned. */
-export function validatorCode(version: DokployVersion, validate: ValidateFunction): string {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { default: standaloneCode } = require("ajv/dist/standalone") as typeof import("ajv/dist/standalone");
-    return standaloneCode(ajvFor(version), validate);
-}
-
 /** Evaluates standalone module text; its `require`s (ajv/dist/runtime/*) resolve from here. */
-export function loadValidator(code: string): ValidateFunction {
+function loadValidator(code: string): ValidateFunction {
     const module = { exports: {} as { default?: ValidateFunction } };
     new Function("require", "module", "exports", code)(require, module, module.exports);
     const validate = module.exports.default;
     if (typeof validate !== "function") throw new Error("not a validator module");
     return validate;
+}
+
+/** ajv's standalone module text of the validator of `schema`. */
+function compileToCode(version: DokployVersion, schema: Schema): string {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { default: standaloneCode } = require("ajv/dist/standalone") as typeof import("ajv/dist/standalone");
+    const ajv = ajvFor(version);
+    return standaloneCode(ajv, ajv.compile(schema));
 }
 
 function entryName(schema: Schema): string {
@@ -72,7 +69,7 @@ function entryName(schema: Schema): string {
     return `${hash}.js`;
 }
 
-/** The validator of `schema`: from the cache when an earlier process stored it, else compiled and stored. */
+/** The validator of `schema`: the code an earlier process stored, else compiled now and stored. */
 export function cachedValidator(version: DokployVersion, schema: Schema): ValidateFunction {
     const file = join(CACHE_DIR, entryName(schema));
     try {
@@ -80,14 +77,14 @@ export function cachedValidator(version: DokployVersion, schema: Schema): Valida
     } catch {
         // Not stored yet (or unreadable): compile.
     }
-    const validate = compileValidator(version, schema);
+    const code = compileToCode(version, schema);
     const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
         mkdirSync(CACHE_DIR, { recursive: true });
-        writeFileSync(temporary, validatorCode(version, validate));
+        writeFileSync(temporary, code);
         renameSync(temporary, file);
     } catch {
         rmSync(temporary, { force: true });
     }
-    return validate;
+    return loadValidator(code);
 }
