@@ -177,8 +177,10 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
             emptyServer(srv);
         });
 
+        // The next three tests are about which project, environment and application a create finds
+        // or makes and a delete removes; delete never reads deployments, so they configure without deploying.
         it("delete costs three calls and keeps a project another stack now uses", async () => {
-            const inputs = await checked(p, shortArgs(srv.url));
+            const inputs = await checked(p, shortArgs(srv.url, { deploy: false }));
             const a = await p.create(inputs);
             let from = srv.requests.length;
             await p.delete(a.id, a.outs);
@@ -186,7 +188,9 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
             emptyServer(srv);
             // This resource creates the project; another stack then adds its own environment and app.
             const b = await p.create(inputs);
-            const other = await p.create(await checked(p, shortArgs(srv.url, { environmentName: "staging" })));
+            const other = await p.create(
+                await checked(p, shortArgs(srv.url, { environmentName: "staging", deploy: false })),
+            );
             from = srv.requests.length;
             await p.delete(b.id, b.outs);
             expect(callsSince(srv, from)).to.deep.equal(["application.delete", "project.one", "environment.remove"]);
@@ -199,7 +203,7 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
         });
 
         it("an app deleted outside Pulumi and re-created by the next up: destroy still removes the project (issue 9 §5)", async () => {
-            const inputs = await checked(p, shortArgs(srv.url));
+            const inputs = await checked(p, shortArgs(srv.url, { deploy: false }));
             const first = await p.create(inputs);
             srv.store.applications.delete(first.id);
             for (const [k, d] of srv.store.domains) if (d.applicationId === first.id) srv.store.domains.delete(k);
@@ -213,7 +217,7 @@ for (const version of ["v0.25.6", "v0.30.2"] as const) {
 
         it("keeps a project and environment it did not create; 'production' is the default environment", async () => {
             const { project } = srv.store.createProject({ name: "nextstack" });
-            const inputs = await checked(p, shortArgs(srv.url, { environmentName: "production" }));
+            const inputs = await checked(p, shortArgs(srv.url, { environmentName: "production", deploy: false }));
             const { id, outs } = await p.create(inputs);
             expect(outs).to.include({ ownsProject: false, ownsEnvironment: false, projectId: project.projectId });
             expect(srv.store.environments.size).to.equal(1);
