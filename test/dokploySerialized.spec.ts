@@ -15,7 +15,7 @@ describe("Dokploy provider, serialized and run in a fresh node process", functio
     // and one process is what the engine runs for all resources of a stack.
     // The child cannot share the fake's manual clock: scaled, 1 simulated s = 1 real ms. The watch
     // keeps fakeTuning's pace in simulated time (a poll round per 15 s, 15 real ms), and a 1 ms
-    // deployment is polled for after 1 ms: the lifecycle's rollouts take ~80 requests, not ~160.
+    // deployment is polled for after 1 ms: the two lifecycles make ~120 requests, not ~190.
     const TIME_SCALE = 0.001;
     const servers = new Map<string, FakeDokploy>();
     let sp: SerializedProvider;
