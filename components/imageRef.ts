@@ -73,7 +73,10 @@ export async function lookUpImage(
         const message = err instanceof Error ? err.message : String(err);
         if (isNotFound(message)) return { kind: "absent" };
         // An invoke error may carry no message at all (Pulumi's mocks give ""): say so, never print "failed: ".
-        const reason = message.split("\n").find((l) => l.trim() !== "")?.trim();
+        const reason = message
+            .split("\n")
+            .find((l) => l.trim() !== "")
+            ?.trim();
         return { kind: "unknown", reason: reason ?? "the engine gave no reason" };
     }
 }
