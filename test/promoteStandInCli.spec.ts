@@ -129,6 +129,26 @@ describe("promotion through the real LocalWorkspace adapter and a stand-in pulum
         }
     });
 
+    it("reads each stack's config once per run and keeps it in step with its own config set", async () => {
+        const w = await world();
+        try {
+            const engine = new LocalEngine({ projectDir: w.projectDir, terminalDeliversSigint: false });
+            const reads = () =>
+                w.log().filter((e) => e.kind === "run" && e.argv[0] === "config" && e.argv.includes("--show-secrets"));
+            const tag = await engine.getConfig("dev", "imageTag");
+            expect(tag).to.be.a("string").and.not.equal("v9.9.9");
+            await engine.setConfig("dev", "imageTag", "v9.9.9");
+            expect(await engine.getConfig("dev", "imageTag")).to.equal("v9.9.9");
+            expect(reads()).to.have.length(1);
+            // What the CLI wrote is what a later run reads.
+            const later = new LocalEngine({ projectDir: w.projectDir, terminalDeliversSigint: false });
+            expect(await later.getConfig("dev", "imageTag")).to.equal("v9.9.9");
+            expect(reads()).to.have.length(2);
+        } finally {
+            await w.dispose();
+        }
+    });
+
     it("a stack missing from the backend is reported as missing although nothing selects it", async () => {
         const w = await world({ existing: ["dev", "qa"] });
         try {
