@@ -8,7 +8,7 @@ import { CommanderError } from "commander";
 import { EnvironmentName } from "../components/config";
 import type { IdentityOf } from "./aws/callerIdentity";
 import { findPulumiCli, missingCliEngine } from "./cliPresence";
-import { PromotionEngine } from "./engine";
+import { everyCallFails, PromotionEngine } from "./engine";
 import { explain, InterruptedError, PromotionError } from "./errors";
 import { parsePromoteArgs, PROJECT_DIR } from "./options";
 import { promote } from "./orchestrator";
@@ -34,16 +34,7 @@ async function localEngine(projectDir: string, pulumiRoot?: string): Promise<Pro
 const offline = (): never => {
     throw new PromotionError("--plan is offline: no engine call is allowed");
 };
-export const OFFLINE_ENGINE: PromotionEngine = {
-    cliVersion: offline,
-    stackExists: offline,
-    preview: offline,
-    up: offline,
-    outputs: offline,
-    getConfig: offline,
-    setConfig: offline,
-    cancel: offline,
-};
+export const OFFLINE_ENGINE: PromotionEngine = everyCallFails(offline);
 
 /** First Ctrl-C aborts the running operation cleanly; a second one quits at once. */
 function interrupts(progress: Progress): { signal: AbortSignal; dispose: () => void } {

@@ -7,7 +7,7 @@
 import { accessSync, constants, statSync } from "node:fs";
 import * as path from "node:path";
 import { CliMissingError } from "./errors";
-import { PromotionEngine } from "./engine";
+import { everyCallFails, PromotionEngine } from "./engine";
 
 function isExecutableFile(file: string): boolean {
     try {
@@ -34,17 +34,7 @@ export function findPulumiCli(root: string | undefined, searchPath = process.env
 
 /** An engine whose every call fails as the LocalEngine's first call would without a CLI. */
 export function missingCliEngine(detail: string): PromotionEngine {
-    const missing = async (): Promise<never> => {
+    return everyCallFails(async () => {
         throw new CliMissingError(detail);
-    };
-    return {
-        cliVersion: missing,
-        stackExists: missing,
-        preview: missing,
-        up: missing,
-        outputs: missing,
-        getConfig: missing,
-        setConfig: missing,
-        cancel: missing,
-    };
+    });
 }

@@ -65,6 +65,20 @@ export interface PromotionEngine {
     cancel(env: EnvironmentName): Promise<void>;
 }
 
+/** An engine whose every call fails with `fail` (no engine may be used, or none exists). */
+export function everyCallFails(fail: () => Promise<never>): PromotionEngine {
+    return {
+        cliVersion: fail,
+        stackExists: fail,
+        preview: fail,
+        up: fail,
+        outputs: fail,
+        getConfig: fail,
+        setConfig: fail,
+        cancel: fail,
+    };
+}
+
 export const DEPLOYMENT_STATUSES = ["done", "error", "cancelled", "running"] as const;
 export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
 

@@ -11,7 +11,8 @@
 import { createDokployProvider } from "../components/dokploy/provider";
 import { forgetConfiguredToken } from "../components/dokploy/token";
 import { Probe } from "../automation/verify/probe";
-import { pause, waitForHealthy } from "../automation/verify/health";
+import { pause } from "../automation/verify/clock";
+import { waitForHealthy } from "../automation/verify/health";
 import { startFakeDokploy, type FakeDokploy, type RecordedRequest } from "../test/support/dokploy";
 import { configWith } from "../test/support/dokployProviderHarness";
 import * as eng from "../test/support/engine";

@@ -2,9 +2,7 @@
  * Waits for the app's health endpoint to answer 200, polling until a deadline. Each attempt has
  * its own timeout so a hung server cannot stretch the deadline, and Ctrl-C ends the wait at once.
  */
-import { pause, REAL_CLOCK, VerifyClock } from "./clock";
-
-export { pause };
+import { REAL_CLOCK, VerifyClock } from "./clock";
 
 export interface HealthOptions {
     /** How long the app may take to become healthy after the update. */

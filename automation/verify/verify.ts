@@ -9,7 +9,8 @@
 import { RolloutResult } from "../../components/dokploy/rollout/types";
 import { DeployedApp } from "../engine";
 import { describeOutcome, tagOf } from "../rollout";
-import { pause, probeOnce, waitForHealthy } from "./health";
+import { pause } from "./clock";
+import { probeOnce, waitForHealthy } from "./health";
 import { cutOver, CutOver, describeProbe, Probe, ProbeReport } from "./probe";
 
 export interface VerifyOptions {

@@ -11,11 +11,12 @@
  * Use: `node --import ./test/support/typescriptRuntime.mjs …` (.mocharc.json's node-option).
  */
 import Module from "node:module";
+import { sep } from "node:path";
 
 const nodeLoader = Module._extensions[".js"];
 await import("tsx");
 const tsxLoader = Module._extensions[".js"];
-const NODE_MODULES = `${process.platform === "win32" ? "\\" : "/"}node_modules${process.platform === "win32" ? "\\" : "/"}`;
+const NODE_MODULES = `${sep}node_modules${sep}`;
 
 Module._extensions[".js"] = function loadJs(module, filename) {
     if (!filename.includes(NODE_MODULES)) return tsxLoader.call(this, module, filename);
