@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { findResource } from "./mocks";
 import { corsRules, tlsOnlyBucketPolicy } from "../components/assetsBucket";
-import { plainDocument, policyOf, runStack } from "./helpers";
+import { committedStackRun, plainDocument, policyOf, runStack } from "./helpers";
 
 const S3 = (t: string) => `aws:s3/${t.charAt(0).toLowerCase()}${t.slice(1)}:${t}`;
 
@@ -35,7 +35,7 @@ describe("AssetsBucket", () => {
     for (const c of cases) {
         describe(`${c.stack} stack`, () => {
             before(async () => {
-                await runStack(c.stack);
+                await committedStackRun(c.stack);
             });
             const name = (role: string) => `${c.stack}-assets-${role}`;
             const bucket = `nextstack-saas-starter-${c.stack}-assets`;

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { findResource, githubUserId, resourcesOfType, allInvocations, ProgramRun } from "./mocks";
 import { ciSecretNames } from "../components/ciSecrets";
-import { runStack } from "./helpers";
+import { committedStackRun, runStack } from "./helpers";
 import { SENTINEL } from "./stacks";
 
 const SECRET = "github:index/actionsSecret:ActionsSecret";
@@ -37,7 +37,7 @@ describe("CiSecrets", () => {
         describe(`${stack} stack`, () => {
             let run: ProgramRun;
             before(async () => {
-                run = await runStack(stack);
+                run = await committedStackRun(stack);
             });
             const ENV = stack.toUpperCase();
 

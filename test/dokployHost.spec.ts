@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { expect } from "chai";
 import { awsCredentialsFile, ecrLoginScripts, scriptHash } from "../components/dokployHost";
 import { ACCESS_KEY_SECRET_SENTINEL, findResource, ProgramRun, resourcesOfType } from "./mocks";
-import { runStack } from "./helpers";
+import { committedStackRun } from "./helpers";
 import { SENTINEL, SENTINEL_MARKERS } from "./stacks";
 
 const COMMAND = "command:remote:Command";
@@ -66,7 +66,7 @@ describe("DokployHost", () => {
         describe(`${stack} stack`, () => {
             let run: ProgramRun;
             before(async () => {
-                run = await runStack(stack);
+                run = await committedStackRun(stack);
             });
             const cmd = () => findResource(COMMAND, `${stack}-dokploy-host-ecr-login`);
 

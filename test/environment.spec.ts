@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { allInvocations, findResource, plainTextOutputs, ProgramRun, Registration, resolve, settle } from "./mocks";
 import { Environment } from "../components/environment";
-import { allStatements, list, runStack } from "./helpers";
+import { allStatements, committedStackRun, list, runStack } from "./helpers";
 import { SENTINEL, SENTINEL_MARKERS, stackConfig } from "./stacks";
 
 /** The stack outputs the promotion tooling reads. */
@@ -53,7 +53,7 @@ describe("Environment and index.ts", () => {
         describe(`${stack} stack`, () => {
             let run: ProgramRun;
             before(async () => {
-                run = await runStack(stack);
+                run = await committedStackRun(stack);
             });
 
             it("exports exactly the outputs the promotion tooling reads, none of them secret", () => {
@@ -265,10 +265,22 @@ describe("Environment and index.ts", () => {
         });
     }
 
+    it("a fresh run of a committed stack registers what its shared run did (the condition for sharing it)", async () => {
+        for (const stack of ["dev", "qa", "prod"] as const) {
+            const shared = await committedStackRun(stack);
+            const invokesShared = allInvocations();
+            const fresh = await runStack(stack);
+            expect(fresh.registrations, stack).to.deep.equal(shared.registrations);
+            expect(fresh.outputs, stack).to.deep.equal(shared.outputs);
+            expect(fresh.secretOutputs, stack).to.deep.equal(shared.secretOutputs);
+            expect(allInvocations(), stack).to.deep.equal(invokesShared);
+        }
+    });
+
     it("resource counts per stack: prod adds the protected GitHub environment", async () => {
         const counts: Record<string, number> = {};
         for (const stack of ["dev", "qa", "prod"] as const)
-            counts[stack] = (await runStack(stack)).registrations.length;
+            counts[stack] = (await committedStackRun(stack)).registrations.length;
         expect(counts.prod).to.equal(counts.dev + 1);
         expect(counts.qa).to.equal(counts.dev);
     });

@@ -7,7 +7,7 @@
  */
 import { expect } from "chai";
 import { allInvocations, ecrImages, findResource, ProgramRun } from "./mocks";
-import { runStack } from "./helpers";
+import { committedStackRun, runStack } from "./helpers";
 
 const APP = "pulumi-nodejs:dynamic/dokploy:Application";
 const REPO = "123456789012.dkr.ecr.us-west-2.amazonaws.com/nextstack-saas-starter-dev";
@@ -25,7 +25,7 @@ describe("A fresh account: the first pulumi up succeeds", () => {
         let run: ProgramRun;
         before(async () => {
             ecrImages.clear();
-            run = await runStack("dev");
+            run = await committedStackRun("dev");
         });
 
         it("registers the Dokploy application configured with <repository>:<tag> but not deployed", () => {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { allInvocations, findResource, ProgramRun, resourcesOfType } from "./mocks";
 import { ecrPushPolicy, ECR_PUSH_ACTIONS, githubTrustPolicy, previewReadOnlyPolicy } from "../components/githubOidc";
-import { Document, list, plainDocument, policyOf, runStack } from "./helpers";
+import { committedStackRun, Document, list, plainDocument, policyOf, runStack } from "./helpers";
 
 const CLAIM = "token.actions.githubusercontent.com";
 const OIDC = "aws:iam/openIdConnectProvider:OpenIdConnectProvider";
@@ -111,7 +111,7 @@ describe("GithubOidc", () => {
             let run: ProgramRun;
             const e = expected[stack];
             before(async () => {
-                run = await runStack(stack);
+                run = await committedStackRun(stack);
             });
 
             it("creates the account's OIDC provider without thumbprints and retains it on destroy", () => {
@@ -223,7 +223,7 @@ describe("GithubOidc", () => {
     });
 
     it("without stateBucket, the preview role has no access to any other bucket", async () => {
-        await runStack("qa");
+        await committedStackRun("qa");
         const doc = policyOf(findResource(ROLE_POLICY, "qa-oidc-preview-policy"));
         const buckets = doc.Statement.flatMap((s) => list(s.Resource)).filter((r) => r.startsWith("arn:aws:s3:::"));
         expect([...new Set(buckets)]).to.deep.equal(["arn:aws:s3:::nextstack-saas-starter-qa-assets"]);

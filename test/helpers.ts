@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import { ProgramRun, Registration, resolve, runProgram } from "./mocks";
+import { ProgramRun, Registration, resolve, runProgram, runProgramShared } from "./mocks";
 import { secretKeysOf, stackEntries, StackName } from "./stacks";
 
 export function awsProvider(name: string, accountId: string, region = "us-west-2"): aws.Provider {
@@ -54,6 +54,15 @@ export async function plainDocument(doc: unknown): Promise<Document> {
 export async function runStack(stack: StackName, overrides: Record<string, string> = {}): Promise<ProgramRun> {
     const entries = stackEntries(stack, overrides);
     return runProgram(stack, entries, secretKeysOf(entries));
+}
+
+/**
+ * The run of a complete, valid stack's committed config, for specs that only read it: run once
+ * per worker (and ECR mock state), then shared (mocks.ts runProgramShared says why that holds).
+ */
+export async function committedStackRun(stack: StackName): Promise<ProgramRun> {
+    const entries = stackEntries(stack, {});
+    return runProgramShared(stack, entries, secretKeysOf(entries));
 }
 
 /** Every statement of every IAM/S3 policy registered in a run, with where it came from. */

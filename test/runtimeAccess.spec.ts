@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { ACCESS_KEY_SECRET_SENTINEL, findResource, resolve, resourcesOfType, settle } from "./mocks";
 import { ECR_PULL_ACTIONS, RuntimeAccess, runtimePolicy, S3_OBJECT_ACTIONS } from "../components/runtimeAccess";
-import { awsProvider, list, plainDocument, policyOf, runStack } from "./helpers";
+import { awsProvider, committedStackRun, list, plainDocument, policyOf, runStack } from "./helpers";
 
 const USER = "aws:iam/user:User";
 const KEY = "aws:iam/accessKey:AccessKey";
@@ -28,7 +28,7 @@ describe("RuntimeAccess", () => {
     for (const stack of ["dev", "qa", "prod"] as const) {
         describe(`${stack} stack`, () => {
             before(async () => {
-                await runStack(stack);
+                await committedStackRun(stack);
             });
             it(`creates ${users[stack]} with one policy scoped to this bucket and repository`, () => {
                 const user = findResource(USER, `${stack}-runtime-user`);
