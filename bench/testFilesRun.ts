@@ -5,7 +5,7 @@
  * (/proc/self/stat cutime + cstime), one JSON line each after RESULT_MARKER.
  *
  * Usage: node --import ./test/support/typescriptRuntime.mjs bench/testFilesRun.ts <spec file>…
- * (the runtime .mocharc.json gives the workers).
+ * (the runtime the workers get; .mocharc.json's require, test/support/mochaSetup.mjs, adds the rest).
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";

@@ -33,12 +33,17 @@ describe("fast suite in parallel workers", () => {
         expect(json(".mocharc.json")).to.include({ parallel: true });
     });
 
-    it("npm run test:file runs chosen files with the same runtime and setup as npm test", () => {
-        const fast = json(".mocharc.json") as { require: string[]; "node-option": string[] };
+    // test/support/mochaSetup.mjs loads the TypeScript runtime wherever specs run; a config with its
+    // own node-option or another require would run specs in a setup npm test does not have.
+    it("npm run test:file and the engine suite run with the same runtime and setup as npm test", () => {
+        const fast = json(".mocharc.json") as { require: string[] };
+        const engine = json(".mocharc.engine.json") as { require: string[] };
         const script = (json("package.json") as { scripts: Record<string, string> }).scripts["test:file"];
-        for (const r of fast.require) expect(script).to.include(`--require ${r}`);
-        for (const o of fast["node-option"]) expect(script).to.include(`--node-option ${o}`);
+        expect(fast.require).to.deep.equal(["test/support/mochaSetup.mjs"]);
+        expect(engine.require).to.deep.equal(fast.require);
+        expect(script.match(/--require \S+/g)).to.deep.equal(fast.require.map((r) => `--require ${r}`));
         expect(script).to.include("--no-config");
+        for (const config of [fast, engine, script]) expect(JSON.stringify(config)).to.not.include("node-option");
     });
 
     // The slowest files are listed first so the two workers finish together; the last glob takes

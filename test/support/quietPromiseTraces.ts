@@ -1,5 +1,5 @@
 /**
- * Loaded in every mocha worker (.mocharc.json "require"). Two stack traces @pulumi/pulumi 3.276.0
+ * Loaded where specs run (test/support/mochaSetup.mjs). Two stack traces @pulumi/pulumi 3.276.0
  * takes that no test reads, and that tsx's source maps make costly (every frame is mapped):
  *
  * - debuggablePromise (runtime/debuggable.js) formats a trace for every promise it tracks, kept

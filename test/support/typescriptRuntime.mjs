@@ -8,7 +8,7 @@
  * (measured: requiring them all took 2.7-3.1 s of CPU under `--import tsx`, 1.3-1.7 s with this).
  * Packages are plain CommonJS or ES modules that Node loads itself; only our .ts needs tsx.
  *
- * Use: `node --import ./test/support/typescriptRuntime.mjs …` (.mocharc.json's node-option).
+ * Use: `node --import ./test/support/typescriptRuntime.mjs …`; mocha runs load it through mochaSetup.mjs.
  */
 import Module from "node:module";
 import { sep } from "node:path";
