@@ -1,7 +1,8 @@
 #!/bin/sh
 # Front of the docker stand-in: `volume inspect`, which every create and delete runs, is answered
-# here in sh with builtins only, no forks (a node start costs ~50 ms CPU); login and logout, which
-# edit JSON config files, go to docker.js, which documents the behaviour both copy. `volume inspect
+# here in sh with builtins only, no forks; login and logout, which edit JSON config files, go to
+# dockerClient.bash, which hands them to docker.js, run by a server in the test process (a `node`
+# per call cost ~45 ms of CPU); docker.js documents the behaviour both copy. `volume inspect
 # NAME --format '{{ .Mountpoint }}'` prints the mountpoint; for a missing volume an empty line, then
 # "Error response from daemon: get NAME: no such volume" on stderr, exit 1. Volumes come from
 # $STANDIN_STATE/docker.volumes (`name<TAB>mountpoint` lines), written with docker.json.
@@ -23,10 +24,8 @@ command_words() {
 }
 command_words "$@"
 if [ "$first" != volume ] || [ "$second" != inspect ]; then
-    # docker.js talks to nothing over TLS: without NODE_EXTRA_CA_CERTS, which makes Node 20 parse
-    # the whole CA bundle at every start (~90 ms CPU here), should a caller's environment set it.
-    unset NODE_EXTRA_CA_CERTS
-    exec "$STANDIN_NODE" "$here/docker.js" "$@"
+    # bash from PATH, as the scripts under test find it (sshd and cron give /usr/bin and /bin).
+    exec bash "$here/dockerClient.bash" "$@"
 fi
 . "$here/record.sh"
 record docker "$@"

@@ -1,13 +1,15 @@
 /**
  * A stand-in Dokploy host in a temp folder: a bin folder with `aws`, `docker` and `sleep`
- * stand-ins (see the .sh and .js files beside this one), their state, the host layout the scripts write
- * to, and a HOME for root. Scripts run with real bash and a bare environment, as sshd or cron
- * would start them.
+ * stand-ins (see the .sh, .bash and .js files beside this one), their state, the host layout the
+ * scripts write to, and a HOME for root. Scripts run with real bash and a bare environment, as
+ * sshd or cron would start them. With the docker stand-in, the host also has a port on the docker
+ * server (dockerServer.js, a worker thread of this process) from its constructor to `remove()`.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { CRON_PATH, type HostLayout } from "../../../components/dokployHost/scripts";
 
 export interface Call {
@@ -36,6 +38,51 @@ export interface DockerBehaviour {
     readonly registries: Record<string, { username: string; password: string }>;
 }
 
+/** How long a StandInHost waits for the docker server to listen (the thread's start included). */
+const DOCKER_SERVER_START_MS = 15_000;
+
+/**
+ * The one docker server thread of this process, started by the first StandInHost with the docker
+ * stand-in. It is unref'd, so it never keeps the process alive, and stays for later hosts
+ * (starting a thread costs about a `node` start's CPU; a test makes a new host each time).
+ */
+let dockerServer: { worker: Worker; failure?: Error } | undefined;
+let dockerServerIds = 0;
+
+/** Opens a port for one host on the docker server; returns its address and how to close it. */
+function openDockerServer(): { address: string; close(): void } {
+    if (!dockerServer) {
+        // No execArgv: the thread runs plain CommonJS and needs none of the TypeScript runtime.
+        const worker = new Worker(path.join(__dirname, "dockerServer.js"), { execArgv: [] });
+        const server: { worker: Worker; failure?: Error } = { worker };
+        worker.unref();
+        worker.on("error", (err) => (server.failure = err));
+        worker.on("exit", () => {
+            if (dockerServer === server) dockerServer = undefined;
+        });
+        dockerServer = server;
+    }
+    const server = dockerServer;
+    const id = ++dockerServerIds;
+    // This constructor is synchronous, so the answer is waited for with Atomics.wait on a shared
+    // cell the thread sets, then taken off a MessagePort with receiveMessageOnPort; neither needs
+    // this thread's event loop.
+    const cell = new Int32Array(new SharedArrayBuffer(4));
+    const { port1, port2 } = new MessageChannel();
+    server.worker.postMessage({ open: id, reply: port2, cell }, [port2]);
+    const waited = Atomics.wait(cell, 0, 0, DOCKER_SERVER_START_MS);
+    const answer = receiveMessageOnPort(port1)?.message as { port: number } | { error: string } | undefined;
+    port1.close();
+    if (waited === "timed-out" || !answer || "error" in answer) {
+        const cause =
+            answer && "error" in answer
+                ? answer.error
+                : `no answer within ${DOCKER_SERVER_START_MS} ms${server.failure ? `: ${server.failure.stack}` : " (does dockerServer.js load?)"}`;
+        throw new Error(`docker stand-in server: ${cause}`);
+    }
+    return { address: `127.0.0.1:${answer.port}`, close: () => server.worker.postMessage({ close: id }) };
+}
+
 export class StandInHost {
     readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "host-standin-"));
     readonly bin = path.join(this.dir, "bin");
@@ -47,6 +94,7 @@ export class StandInHost {
         cronDir: path.join(this.dir, "etc/cron.d"),
         logDir: path.join(this.dir, "var/log"),
     };
+    private readonly dockerServer?: { address: string; close(): void };
 
     /** @param tools the stand-ins to put on PATH; others resolve to the machine's real ones. */
     constructor(tools: readonly ("aws" | "docker" | "sleep")[] = ["aws", "docker", "sleep"]) {
@@ -60,10 +108,13 @@ export class StandInHost {
         ]) {
             fs.mkdirSync(d, { recursive: true });
         }
+        if (tools.includes("docker")) this.dockerServer = openDockerServer();
         for (const tool of tools) {
-            // sh scripts (each says why); docker.sh hands login and logout to node (docker.js).
+            // sh scripts (each says why); docker.sh hands login and logout to dockerClient.bash,
+            // which takes them to docker.js on the server at $STANDIN_DOCKER.
             const script = path.join(__dirname, `${tool}.sh`);
-            const wrapper = `#!/bin/sh\nSTANDIN_STATE='${this.state}' STANDIN_NODE='${process.execPath}' exec /bin/sh '${script}' "$@"\n`;
+            const server = tool === "docker" ? ` STANDIN_DOCKER='${this.dockerServer?.address}'` : "";
+            const wrapper = `#!/bin/sh\nSTANDIN_STATE='${this.state}'${server} exec /bin/sh '${script}' "$@"\n`;
             fs.writeFileSync(path.join(this.bin, tool), wrapper, { mode: 0o755 });
         }
     }
@@ -126,7 +177,9 @@ export class StandInHost {
         return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : undefined;
     }
 
+    /** Closes the host's docker server port (a later docker login or logout exits 125) and deletes its folder. */
     remove(): void {
+        this.dockerServer?.close();
         fs.rmSync(this.dir, { recursive: true, force: true });
     }
 }
