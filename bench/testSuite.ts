@@ -48,6 +48,18 @@ export function failureTitles(output: string, max = 5): string[] {
     return titles;
 }
 
+/**
+ * Seconds a fixed CPU-bound loop takes in a fresh node: the yardstick for the machine's speed at
+ * the moment. On this shared 2-core machine the same loop measured 1.6 s to 3.4 s at different
+ * hours with nothing else of ours running, and the suite's wall time moves with it.
+ */
+export async function cpuYardstickSeconds(): Promise<number> {
+    const { execa } = await import("execa");
+    const t0 = performance.now();
+    await execa(process.execPath, ["-e", "let s = 0; for (let i = 0; i < 2e8; i++) s += i ^ 1;"]);
+    return (performance.now() - t0) / 1000;
+}
+
 export async function runTestSuiteBench(): Promise<void> {
     const { execa } = await import("execa");
     const load = loadavg().map((l) => l.toFixed(2));
@@ -55,6 +67,7 @@ export async function runTestSuiteBench(): Promise<void> {
         `machine: ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), node ${process.version}, ` +
             `load average ${load.join(" ")} when the run started`,
     );
+    const before = await cpuYardstickSeconds();
     const t0 = performance.now();
     const cpu0 = childCpuMs();
     const run = await execa("npm", ["test"], {
@@ -76,6 +89,11 @@ export async function runTestSuiteBench(): Promise<void> {
     // Every process of the run (npm, mocha, its workers and what they started) is reaped by its parent.
     console.log(
         `  CPU: ${cpuS.toFixed(1)} s user+sys over the whole process tree (${(cpuS / wallS).toFixed(2)} cores busy on average)`,
+    );
+    const after = await cpuYardstickSeconds();
+    console.log(
+        `  machine speed: a fixed 2e8-step loop took ${before.toFixed(2)} s before the run and ${after.toFixed(2)} s after ` +
+            "(the suite's wall time scales with it; compare runs at similar figures)",
     );
     for (const t of failureTitles(String(run.all ?? ""))) console.log(`  failing: ${t}`);
     if (c.passing === undefined) {
