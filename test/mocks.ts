@@ -7,9 +7,8 @@
  * the engine would see (protect, retainOnDelete, import, additionalSecretOutputs…), and it
  * answers invokes, failing loudly on unknown tokens.
  */
-import * as path from "node:path";
-import { pathToFileURL } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
+import { loadProgram } from "./support/program";
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
@@ -371,8 +370,6 @@ export interface ProgramRun {
     readonly secretOutputs: readonly string[];
 }
 
-let runs = 0;
-
 /** Clears the records of the last run and makes `stack` with this config the one programs see. */
 async function selectStack(
     stack: string,
@@ -401,14 +398,7 @@ export async function runProgram(
     secretKeys: readonly string[] = [],
 ): Promise<ProgramRun> {
     await selectStack(stack, configEntries, secretKeys);
-    const file = path.resolve(__dirname, "..", "index.ts");
-    delete require.cache[file];
-    runs += 1;
-    const program = (await import(`${pathToFileURL(file).href}?run=${runs}`)) as Record<string, unknown>;
-    const exported =
-        "default" in program && typeof program.default === "object" && program.default !== null
-            ? (program.default as Record<string, unknown>)
-            : program;
+    const exported = loadProgram();
     const outputs: Record<string, unknown> = {};
     const secretOutputs: string[] = [];
     for (const [key, value] of Object.entries(exported)) {

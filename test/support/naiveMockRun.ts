@@ -11,14 +11,13 @@
  * (test/naiveMocks.spec.ts does it in its `after` hook with test/mocks.ts's useStack). The config
  * (setAllConfig, also process-global) is left as the last run set it: its only reader is index.ts
  * (components/config/runtimeConfig.ts), and test/mocks.ts's runProgram sets the whole config
- * before every import of index.ts. While the runs last, this module takes
+ * before every load of index.ts. While the runs last, this module takes
  * the process's `unhandledRejection` and `uncaughtException` events for itself (mocha's own
  * listeners are set aside and put back afterwards), so an error a naive run raises is recorded as
  * data in that run's result instead of failing a mocha hook or going unseen.
  */
-import * as path from "node:path";
-import { pathToFileURL } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
+import { loadProgram } from "./program";
 
 /** How the invoke mock answers: echo its inputs, return nothing, or throw. */
 export type CallMode = "echo" | "empty" | "throw";
@@ -54,15 +53,11 @@ export interface NaiveRunResult {
 
 /** How long a run waits for its outputs, and then for its registrations and invokes in flight. */
 const OUTPUT_WAIT_MS = 5000;
-const PROGRAM = path.resolve(__dirname, "..", "..", "index.ts");
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 
 const describeError = (e: unknown): string => (e instanceof Error ? (e.stack ?? e.message) : String(e));
-
-/** Distinct from test/mocks.ts's `?run=N`: the ESM cache is keyed by the URL, query included. */
-let runs = 0;
 
 /** `promise`'s value, or `done: false` once `ms` have passed; a rejection within `ms` rejects. */
 function within<T>(promise: Promise<T>, ms: number): Promise<{ done: boolean; value?: T }> {
@@ -122,14 +117,7 @@ async function runOne(request: NaiveRunRequest, errors: string[]): Promise<Naive
     const pending: string[] = [];
     const secretOutputs: string[] = [];
     try {
-        // A fresh module each run: the query string defeats the ESM cache, the delete the CJS one.
-        delete require.cache[PROGRAM];
-        const loaded = (await import(`${pathToFileURL(PROGRAM).href}?naive=${++runs}`)) as Record<string, unknown>;
-        const program =
-            "default" in loaded && typeof loaded.default === "object" && loaded.default !== null
-                ? (loaded.default as Record<string, unknown>)
-                : loaded;
-        const exported = Object.entries(program).filter(
+        const exported = Object.entries(loadProgram()).filter(
             ([key, value]) => key !== "__esModule" && key !== "default" && typeof value !== "function",
         );
         // All at once, so a run with hung outputs costs one wait, not one per output.
