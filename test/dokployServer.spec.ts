@@ -1,7 +1,9 @@
-// Tests of the fake Dokploy server itself, over real HTTP with Node's fetch. Expected bodies
-// come from /work/shared/dokploy/real-server-log.md (v0.25.6) and v0.30-differences.md.
+// Tests of the fake Dokploy server itself, over real HTTP with a node:http helper (httpCall.ts: not
+// fetch, for CPU; the product's client keeps fetch). Expected bodies come from
+// /work/shared/dokploy/real-server-log.md (v0.25.6) and v0.30-differences.md.
 import { expect } from "chai";
 import { startFakeDokploy, type FakeDokploy, type FakeDokployOptions } from "./support/dokploy";
+import { httpCall } from "./support/dokploy/httpCall";
 
 interface Reply {
     status: number;
@@ -30,18 +32,24 @@ class Client {
     async call(
         method: string,
         path: string,
-        init: { body?: string | Blob; headers?: Record<string, string> } = {},
+        init: { body?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
     ): Promise<Reply> {
         const headers: Record<string, string> = { ...(this.key ? { "x-api-key": this.key } : {}), ...init.headers };
-        const res = await fetch(`${this.server.url}${path}`, { method, headers, body: init.body });
-        const text = await res.text();
+        const res = await httpCall(`${this.server.url}${path}`, {
+            method,
+            headers,
+            body: init.body,
+            timeoutMs: init.timeoutMs,
+        });
+        const text = res.text;
         let json: unknown;
         try {
             json = text === "" ? undefined : JSON.parse(text);
         } catch {
             json = undefined;
         }
-        return { status: res.status, contentType: res.headers.get("content-type"), text, json };
+        const contentType = res.headers["content-type"];
+        return { status: res.status, contentType: typeof contentType === "string" ? contentType : null, text, json };
     }
 
     get(procedure: string, query: Record<string, string> = {}): Promise<Reply> {
@@ -245,7 +253,8 @@ describe("fake Dokploy v0.25.6: transport, auth and routing", () => {
 
     it("400s a POST without Content-Type: application/json with a Required issue per required field", async () => {
         const reply = await client().call("POST", "/api/project.create", {
-            body: new Blob([JSON.stringify({ name: "no-content-type" })]),
+            // no content-type header: the body goes without any Content-Type
+            body: JSON.stringify({ name: "no-content-type" }),
         });
         expect(reply.status).to.equal(400);
         expect(reply.json).to.deep.equal(invalid([required(["name"])]));
@@ -987,13 +996,13 @@ describe("fake Dokploy: faults", () => {
     it("delay responds normally afterwards, so a client timeout can fire first", async () => {
         server().faults.inject({ procedure: "project.all", kind: "delay", ms: 300 });
         let aborted: unknown;
-        await fetch(`${server().url}/api/project.all`, {
-            headers: { "x-api-key": server().apiKey },
-            signal: AbortSignal.timeout(20),
-        }).catch((e: unknown) => {
-            aborted = e;
-        });
+        await client()
+            .call("GET", "/api/project.all", { timeoutMs: 20 })
+            .catch((e: unknown) => {
+                aborted = e;
+            });
         expect(aborted).to.be.instanceOf(Error);
+        expect((aborted as Error).message).to.contain("no complete answer within 20 ms");
         server().faults.inject({ procedure: "project.all", kind: "delay", ms: 5 });
         expect((await client().get("project.all")).json).to.deep.equal([]);
         server().faults.inject({ procedure: "project.create", kind: "delay", ms: 5, phase: "after" });
@@ -1079,8 +1088,8 @@ describe("fake Dokploy v0.30.2 differences", () => {
     });
 
     it("answers 415 without a JSON content type", async () => {
-        // a Blob without a type makes fetch send no Content-Type at all (a string would be text/plain)
-        const none = await client().call("POST", "/api/project.create", { body: new Blob(["{}"]) });
+        // no content-type header: httpCall sends no Content-Type at all (fetch needed a type-less Blob)
+        const none = await client().call("POST", "/api/project.create", { body: "{}" });
         expect(none.status).to.equal(415);
         expect(asRecord(none.json)).to.include({
             message: "Missing content-type header",

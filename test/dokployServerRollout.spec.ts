@@ -3,6 +3,7 @@
 // Manual clock: simulated time moves only when a test advances it, so no test waits real time.
 import { expect } from "chai";
 import { startFakeDokploy, type DokployVersion, type FakeDokploy } from "./support/dokploy";
+import { httpCall } from "./support/dokploy/httpCall";
 import { IMG, RECORDED_SHORT_SWARM } from "./rolloutLog";
 
 const SHORT_HEALTH = RECORDED_SHORT_SWARM.healthCheckSwarm;
@@ -16,12 +17,13 @@ class Api {
 
     async raw(method: "GET" | "POST", procedure: string, arg: Json = {}): Promise<{ status: number; text: string }> {
         const qs = method === "GET" ? `?${new URLSearchParams(arg as Record<string, string>)}` : "";
-        const res = await fetch(`${this.srv.url}/api/${procedure}${qs}`, {
+        // node:http, not fetch: these requests test the fake, not a client (see httpCall.ts for the CPU cost)
+        const res = await httpCall(`${this.srv.url}/api/${procedure}${qs}`, {
             method,
             headers: { "x-api-key": this.srv.apiKey, "content-type": "application/json" },
             body: method === "POST" ? JSON.stringify(arg) : undefined,
         });
-        return { status: res.status, text: await res.text() };
+        return { status: res.status, text: res.text };
     }
 
     async get<T = unknown>(procedure: string, query: Json = {}): Promise<T> {
