@@ -6,6 +6,7 @@
  */
 import { expect } from "chai";
 import { spawn, spawnSync } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { stsCallerIdentity } from "../automation/aws/callerIdentity";
 import { StackMissingError } from "../automation/errors";
@@ -144,6 +145,23 @@ describe("promotion through the real LocalWorkspace adapter and a stand-in pulum
             const later = new LocalEngine({ projectDir: w.projectDir, terminalDeliversSigint: false });
             expect(await later.getConfig("dev", "imageTag")).to.equal("v9.9.9");
             expect(reads()).to.have.length(2);
+        } finally {
+            await w.dispose();
+        }
+    });
+
+    it("a later run reads a stack file edited by hand since, as the real CLI reads it on every call", async () => {
+        const w = await world();
+        try {
+            const file = path.join(w.projectDir, "Pulumi.dev.yaml");
+            const first = new LocalEngine({ projectDir: w.projectDir, terminalDeliversSigint: false });
+            expect(await first.getConfig("dev", "imageTag")).to.equal("v1.0.0");
+            // Not through the CLI (an editor, git): same length, only the text differs.
+            const text = await readFile(file, "utf8");
+            expect(text).to.include("nextstack:imageTag: v1.0.0\n");
+            await writeFile(file, text.replace("nextstack:imageTag: v1.0.0\n", "nextstack:imageTag: v3.0.0\n"));
+            const later = new LocalEngine({ projectDir: w.projectDir, terminalDeliversSigint: false });
+            expect(await later.getConfig("dev", "imageTag")).to.equal("v3.0.0");
         } finally {
             await w.dispose();
         }

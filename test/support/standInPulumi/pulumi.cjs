@@ -2,8 +2,9 @@
  * A stand-in `pulumi` CLI for tests: answers the commands @pulumi/pulumi 3.276.0's Automation API
  * runs, in the real CLI's output formats, and records argv, cwd, AWS environment and signals.
  * Plain CommonJS so each call starts as fast as `node` does (the Automation API calls it often).
- * Its front, bin/pulumi (sh), answers `version`, `stack ls`, `stack output` and `stack history`
- * itself from answers this file stores (answers.cjs), and execs node for everything else.
+ * Its front, bin/pulumi (sh), answers `version`, `stack ls`, `stack output`, `stack history` and
+ * the Automation API's `config --show-secrets --json` itself from answers this file stores
+ * (answers.cjs), and execs node for everything else.
  *
  * What it copies, and from where:
  * - `version` prints `v3.276.0` (`pulumi version`); PulumiCommand.get parses it with semver
@@ -13,8 +14,10 @@
  *   `stack select --stack X` persists the selection, as the real CLI does in its workspace file.
  * - `config --show-secrets --json`: `{"proj:key":{"value":"…","secret":false}}` and
  *   `config get KEY --json`: `{"value":"…","secret":false}` (localWorkspace.js getAllConfig/getConfig
- *   JSON.parse the stdout); `config set KEY --stack X --plaintext --non-interactive -- VALUE`
- *   edits Pulumi.X.yaml in the working directory like the real CLI (comments kept).
+ *   JSON.parse the stdout), from Pulumi.X.yaml in the working directory; `config set KEY --stack X
+ *   --plaintext --non-interactive -- VALUE` edits that file like the real CLI (comments kept).
+ *   getAllConfig's exact call, `config --show-secrets --json --stack X --non-interactive`, is
+ *   answered by bin/pulumi while the stack file is the text this file last parsed for X.
  * - `preview/up … --event-log <path|tcp://host:port>`: engine events as JSON, one per line to a
  *   file, or over the Events gRPC service for CLIs > 3.205.0 (automation/stack.js setupEventLog,
  *   EventsServer: each EventRequest.event is one JSON event). The sequence is the engine's:
@@ -30,7 +33,8 @@
  * they behave ({stacks: {dev: {outputs, steps, failPreview, holdUp, holdPreview}}}), `current`
  * holds the selected stack, `log.jsonl` receives the records, `outputs-<stack>.json` the outputs,
  * `answers/` the read-only answers for bin/pulumi (answers.cjs; rewritten whenever those change),
- * `config-<stack>.json` the last parse of each stack file (answers.cjs stackConfig).
+ * `config-<stack>.json` the last parse of each stack file (answers.cjs stackConfig), and
+ * `answers/config-<stack>` that parse's config answer with the text it came from.
  * A record of a call is {pid, kind: "run", argv, cwd, env: the AWS_* variables, sorted by name},
  * whichever half answers it.
  */
@@ -93,12 +97,7 @@ const yaml = () => require("yaml");
 const stackFile = () => path.join(process.cwd(), `Pulumi.${stackName}.yaml`);
 const readConfig = () => answers.stackConfig(state, stackName, stackFile(), fs.readFileSync(stackFile(), "utf8"));
 const fullKey = (k) => (k.includes(":") ? k : `${PROJECT}:${k}`);
-const configJson = (v) =>
-    v && typeof v === "object" && "secure" in v
-        ? { value: "stand-in-cannot-decrypt", secret: true }
-        : v && typeof v === "object"
-          ? { value: JSON.stringify(v), objectValue: v, secret: false }
-          : { value: String(v), secret: false };
+const configJson = answers.configJson;
 
 const outputsFile = () => file(`outputs-${stackName}.json`);
 const readOutputs = () => answers.readOutputs(state, stackName);
@@ -293,15 +292,8 @@ async function main() {
     if (cmd === "config" && (sub === undefined || sub === "get")) {
         stackInfo();
         const config = readConfig();
-        if (sub === undefined) {
-            return out(
-                JSON.stringify(
-                    Object.fromEntries(Object.entries(config).map(([k, v]) => [k, configJson(v)])),
-                    null,
-                    4,
-                ) + "\n",
-            );
-        }
+        // The answer answers.cjs stored for bin/pulumi with this text (writeConfigAnswer).
+        if (sub === undefined) return out(answers.configText(config));
         const key = fullKey(positionals[2]);
         if (!(key in config)) fail(`configuration key '${key}' not found for stack '${stackName}'`);
         return out(JSON.stringify(configJson(config[key]), null, 4) + "\n");
