@@ -62,12 +62,22 @@ export function stackYaml(stack: StackName): string {
     return readFileSync(path.resolve(__dirname, "..", `Pulumi.${stack}.yaml`), "utf8");
 }
 
-/** The committed file's plain values with sentinels for its secrets (bare keys, `aws:` kept). */
+const committed = new Map<StackName, Readonly<Record<string, string>>>();
+
+/**
+ * The committed file's plain values with sentinels for its secrets (bare keys, `aws:` kept). The
+ * file is parsed once per process (the program specs ask for it 169 times, ~2 ms of YAML each).
+ */
 export function committedEntries(stack: StackName): Record<string, string> {
-    const raw = fromStackYaml(stack, stackYaml(stack));
-    const entries: Record<string, string> = {};
-    for (const [key, v] of raw.values) entries[key] = v.secret ? (SECRET_VALUES[key] ?? "SENTINEL-unknown") : v.value;
-    return entries;
+    let entries = committed.get(stack);
+    if (!entries) {
+        const parsed: Record<string, string> = {};
+        for (const [key, v] of fromStackYaml(stack, stackYaml(stack)).values)
+            parsed[key] = v.secret ? (SECRET_VALUES[key] ?? "SENTINEL-unknown") : v.value;
+        entries = parsed;
+        committed.set(stack, entries);
+    }
+    return { ...entries };
 }
 
 /** A complete, valid config for the stack: committed values, completions, every secret set. */
