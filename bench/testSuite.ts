@@ -49,9 +49,10 @@ export function failureTitles(output: string, max = 5): string[] {
 }
 
 /**
- * Seconds a fixed CPU-bound loop takes in a fresh node: the yardstick for the machine's speed at
- * the moment. On this shared 2-core machine the same loop measured 1.6 s to 3.4 s at different
- * hours with nothing else of ours running, and the suite's wall time moves with it.
+ * Seconds a fixed CPU-bound loop takes in a fresh node: a hint of what else the machine was doing
+ * around the run. On this shared 2-core machine the same loop measured 1.6 s to 3.4 s at different
+ * hours with nothing else of ours running. It is one core's speed for a moment, so it does not
+ * predict the suite's time closely (measured: a 13.7 s run at 1.71 s, a 16.4 s run at 3.15 s).
  */
 export async function cpuYardstickSeconds(): Promise<number> {
     const { execa } = await import("execa");
@@ -93,7 +94,7 @@ export async function runTestSuiteBench(): Promise<void> {
     const after = await cpuYardstickSeconds();
     console.log(
         `  machine speed: a fixed 2e8-step loop took ${before.toFixed(2)} s before the run and ${after.toFixed(2)} s after ` +
-            "(the suite's wall time scales with it; compare runs at similar figures)",
+            "(about 1.6 s on this machine when quiet; a hint of other load, not a correction)",
     );
     for (const t of failureTitles(String(run.all ?? ""))) console.log(`  failing: ${t}`);
     if (c.passing === undefined) {
